@@ -1,0 +1,58 @@
+// Serving an object's bytes with the headers Supabase Storage sends: Content-Length, Content-Type,
+// ETag, Last-Modified, Accept-Ranges, Cache-Control (or Expires for signed URLs), single byte
+// ranges (206 / 416), If-None-Match (304) and `?download` attachments. HEAD gets the same headers
+// and no body. The body streams from disk in constant memory.
+import type { Context } from "hono";
+import type { ObjectRow } from "./database.ts";
+import type { ObjectDiskStore } from "./disk-store.ts";
+import { ERRORS, renderStorageError } from "./errors.ts";
+import { parseRangeHeader } from "./range.ts";
+
+export interface DownloadOptions {
+  /** Signed URLs send Expires (the token's expiry) instead of the object's Cache-Control. */
+  expiresAt?: Date;
+}
+
+export async function renderObject(
+  c: Context,
+  store: ObjectDiskStore,
+  object: ObjectRow,
+  options: DownloadOptions = {},
+): Promise<Response> {
+  const headers = new Headers({
+    "Accept-Ranges": "bytes",
+    // Never let a stored HTML file render as a page from this origin.
+    "Content-Type": object.metadata.mimetype?.includes("text/html") ? "text/plain" : (object.metadata.mimetype ?? "application/octet-stream"),
+    ETag: object.metadata.eTag,
+    "Last-Modified": object.updated_at.toUTCString(),
+    "X-Robots-Tag": "none",
+  });
+  if (options.expiresAt) headers.set("Expires", options.expiresAt.toUTCString());
+  else if (object.metadata.cacheControl) headers.set("Cache-Control", object.metadata.cacheControl);
+  const download = c.req.query("download");
+  if (download !== undefined) headers.set("Content-Disposition", attachment(download));
+
+  if (c.req.header("if-none-match") === object.metadata.eTag) return new Response(null, { status: 304, headers });
+
+  const file = await store.open(object.version);
+  const range = parseRangeHeader(c.req.header("range"), file.size);
+  if (range === "unsatisfiable") {
+    await file.close();
+    return renderStorageError(c, ERRORS.invalidRange(), { "Content-Range": `bytes */${file.size}` });
+  }
+  const { start, end } = range ?? { start: 0, end: file.size - 1 };
+  headers.set("Content-Length", String(end - start + 1));
+  if (range) headers.set("Content-Range", `bytes ${start}-${end}/${file.size}`);
+  const status = range ? 206 : 200;
+  if (c.req.method === "HEAD") {
+    await file.close();
+    return new Response(null, { status, headers });
+  }
+  return new Response(file.stream(start, end), { status, headers });
+}
+
+function attachment(filename: string): string {
+  if (filename === "") return "attachment;";
+  const encoded = encodeURIComponent(filename);
+  return `attachment; filename=${encoded}; filename*=UTF-8''${encoded}`;
+}
