@@ -124,7 +124,7 @@ export class ObjectDiskStore {
 
   #versionPath(version: string): string {
     // Versions come from our own rows; refuse anything else rather than build a path from it.
-    if (!VERSION_PATTERN.test(version)) throw ERRORS.internal();
+    if (!VERSION_PATTERN.test(version)) throw ERRORS.internal(new Error(`object version is not a uuid: ${version}`));
     return path.join(this.#objectsDir, version.slice(0, 2), version);
   }
 

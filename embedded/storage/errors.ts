@@ -50,7 +50,9 @@ export const ERRORS = {
   invalidRequest: (message: string) => new StorageError("InvalidRequest", 400, message),
   incompleteBody: () =>
     new StorageError("InvalidRequest", 400, "Request body ended before the announced Content-Length"),
-  internal: () => new StorageError("InternalError", 500, "Internal Server Error", "Internal"),
+  /** The client went away mid-request; nobody reads this answer. */
+  aborted: () => new StorageError("Aborted", 499, "Request aborted", "Request aborted", 499),
+  internal: (cause?: unknown) => Object.assign(new StorageError("InternalError", 500, "Internal Server Error", "Internal"), { cause }),
 };
 
 /** SQLSTATEs that mean something to a Storage client; everything else is an internal error. */
@@ -75,8 +77,7 @@ export function toStorageError(error: unknown): StorageError {
     const known = fromDatabaseError(error);
     if (known) return known;
   }
-  console.error("storage: unexpected error", error);
-  return ERRORS.internal();
+  return ERRORS.internal(error);
 }
 
 export function renderStorageError(c: Context, error: StorageError, headers: Record<string, string> = {}): Response {

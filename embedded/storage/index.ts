@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import type postgres from "postgres";
 import { bucketRoutes } from "./bucket-routes.ts";
 import { ObjectDiskStore } from "./disk-store.ts";
-import { renderStorageError, toStorageError } from "./errors.ts";
+import { ERRORS, renderStorageError, toStorageError } from "./errors.ts";
 import { objectRoutes } from "./object-routes.ts";
 
 export interface StorageServerOptions {
@@ -33,6 +33,10 @@ export function createStorageApp(options: StorageServerOptions): Hono {
   const app = new Hono();
   app.route("/bucket", bucketRoutes(services));
   app.route("/object", objectRoutes(services));
-  app.onError((error, c) => renderStorageError(c, toStorageError(error)));
+  app.onError((error, c) => {
+    const storageError = c.req.raw.signal.aborted ? ERRORS.aborted() : toStorageError(error);
+    if (storageError.statusCode === 500) console.error("storage: unexpected error", storageError.cause);
+    return renderStorageError(c, storageError);
+  });
   return app;
 }
