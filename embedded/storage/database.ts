@@ -41,8 +41,9 @@ export interface ObjectRow {
   name: string;
   owner: string | null;
   owner_id: string | null;
-  version: string;
-  metadata: ObjectMetadata;
+  /** Names the object's bytes on disk; null for rows written outside the Storage API, which have none. */
+  version: string | null;
+  metadata: Partial<ObjectMetadata> | null;
   user_metadata: Record<string, unknown> | null;
   created_at: Date;
   updated_at: Date;
@@ -233,14 +234,14 @@ export function saveObject(
   sql: postgres.Sql,
   row: NewObjectRow,
   upsert: boolean,
-): Promise<{ id: string; replacedVersion: string | undefined }> {
+): Promise<{ id: string; replacedVersion: string | null | undefined }> {
   return sql.begin(async (tx) => {
     await lockObjectKey(tx, row.bucketId, row.name);
-    const [current] = await tx<{ version: string }[]>`
+    const [current] = await tx<{ version: string | null }[]>`
       select version from storage.objects where bucket_id = ${row.bucketId} and name = ${row.name}`;
     const id = await insertObject(tx, row, upsert);
     return { id, replacedVersion: current?.version };
-  }) as Promise<{ id: string; replacedVersion: string | undefined }>;
+  }) as Promise<{ id: string; replacedVersion: string | null | undefined }>;
 }
 
 async function lockObjectKey(tx: postgres.TransactionSql, bucketId: string, name: string): Promise<void> {
@@ -257,10 +258,10 @@ export function deleteObjects(sql: postgres.Sql, actor: Actor, bucketId: string,
   });
 }
 
-export function deleteAllObjects(sql: postgres.Sql, actor: Actor, bucketId: string): Promise<{ version: string }[]> {
+export function deleteAllObjects(sql: postgres.Sql, actor: Actor, bucketId: string): Promise<{ version: string | null }[]> {
   return inTransactionAs(sql, actor, async (tx) => {
     await allowDeletes(tx);
-    return tx<{ version: string }[]>`delete from storage.objects where bucket_id = ${bucketId} returning version`;
+    return tx<{ version: string | null }[]>`delete from storage.objects where bucket_id = ${bucketId} returning version`;
   });
 }
 

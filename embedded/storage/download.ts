@@ -19,20 +19,26 @@ export async function renderObject(
   object: ObjectRow,
   options: DownloadOptions = {},
 ): Promise<Response> {
+  // A row written outside the Storage API has no bytes to serve.
+  if (!object.version) throw ERRORS.noSuchKey();
+  const metadata = object.metadata ?? {};
+  const mimetype = metadata.mimetype ?? "application/octet-stream";
   const headers = new Headers({
     "Accept-Ranges": "bytes",
     // Never let a stored HTML file render as a page from this origin.
-    "Content-Type": object.metadata.mimetype?.includes("text/html") ? "text/plain" : (object.metadata.mimetype ?? "application/octet-stream"),
-    ETag: object.metadata.eTag,
+    "Content-Type": mimetype.includes("text/html") ? "text/plain" : mimetype,
     "Last-Modified": object.updated_at.toUTCString(),
     "X-Robots-Tag": "none",
   });
+  if (metadata.eTag) headers.set("ETag", metadata.eTag);
   if (options.expiresAt) headers.set("Expires", options.expiresAt.toUTCString());
-  else if (object.metadata.cacheControl) headers.set("Cache-Control", object.metadata.cacheControl);
+  else if (metadata.cacheControl) headers.set("Cache-Control", metadata.cacheControl);
   const download = c.req.query("download");
   if (download !== undefined) headers.set("Content-Disposition", attachment(download));
 
-  if (c.req.header("if-none-match") === object.metadata.eTag) return new Response(null, { status: 304, headers });
+  if (metadata.eTag && matchesIfNoneMatch(c.req.header("if-none-match"), metadata.eTag)) {
+    return new Response(null, { status: 304, headers });
+  }
 
   const file = await store.open(object.version);
   const range = parseRangeHeader(c.req.header("range"), file.size);
@@ -49,6 +55,15 @@ export async function renderObject(
     return new Response(null, { status, headers });
   }
   return new Response(file.stream(start, end), { status, headers });
+}
+
+/** `If-None-Match` holds `*` or a list of (possibly weak) entity tags. */
+function matchesIfNoneMatch(header: string | undefined, eTag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, "");
+    return tag === "*" || tag === eTag;
+  });
 }
 
 function attachment(filename: string): string {

@@ -5,13 +5,14 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { identifyCaller, requiredCaller, type StorageEnv } from "./caller.ts";
-import { mustFindObject, type ObjectRow } from "./database.ts";
+import type { ObjectRow } from "./database.ts";
 import { renderObject } from "./download.ts";
 import { toStorageError } from "./errors.ts";
 import { validObjectName } from "./names.ts";
 import {
   copyObject,
   findReadableObject,
+  findSignedObject,
   listObjects,
   moveObject,
   removeObject,
@@ -23,7 +24,7 @@ import {
   type StorageServices,
 } from "./objects.ts";
 import { jsonBody, objectKeyParam } from "./request-input.ts";
-import { objectUrl, verifyDownloadToken, verifyUploadToken } from "./signed-tokens.ts";
+import { objectUrl, verifyUploadToken } from "./signed-tokens.ts";
 import { declaredContentLength, readUploadBody } from "./upload-body.ts";
 
 const OBJECT = ":bucket/:name{.+}";
@@ -67,10 +68,8 @@ export function objectRoutes(services: StorageServices): Hono<StorageEnv> {
   });
 
   app.get(`/sign/${OBJECT}`, async (c) => {
-    const key = objectKeyParam(c);
-    const grant = await verifyDownloadToken(services.jwtSecret, c.req.query("token"), objectUrl(key.bucketId, key.name));
-    const object = await mustFindObject(services.sql, key.bucketId, key.name);
-    return renderObject(c, services.store, object, { expiresAt: new Date(grant.exp * 1000) });
+    const { object, expiresAt } = await findSignedObject(services, objectKeyParam(c), c.req.query("token"));
+    return renderObject(c, services.store, object, { expiresAt });
   });
 
   app.post(`/upload/sign/${OBJECT}`, authenticated, async (c) => {
@@ -191,10 +190,10 @@ function objectInfo(object: ObjectRow) {
     name: object.name,
     version: object.version,
     bucket_id: object.bucket_id,
-    size: object.metadata.size ?? null,
-    content_type: object.metadata.mimetype ?? null,
-    cache_control: object.metadata.cacheControl ?? null,
-    etag: object.metadata.eTag ?? null,
+    size: object.metadata?.size ?? null,
+    content_type: object.metadata?.mimetype ?? null,
+    cache_control: object.metadata?.cacheControl ?? null,
+    etag: object.metadata?.eTag ?? null,
     metadata: object.user_metadata,
     last_modified: object.updated_at,
     created_at: object.created_at,

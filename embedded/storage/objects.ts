@@ -25,7 +25,7 @@ import {
 } from "./database.ts";
 import type { ObjectDiskStore } from "./disk-store.ts";
 import { ERRORS } from "./errors.ts";
-import { objectUrl, signDownloadToken, signUploadToken } from "./signed-tokens.ts";
+import { objectUrl, signDownloadToken, signUploadToken, verifyDownloadToken } from "./signed-tokens.ts";
 import type { UploadBody } from "./upload-body.ts";
 
 export interface StorageServices {
@@ -166,6 +166,8 @@ export async function copyObject(
   const { sql, store } = services;
   await mustFindBucket(sql, to.bucketId);
   const source = await inTransactionAs(sql, caller, (tx) => mustFindObject(tx, from.bucketId, from.name));
+  const sourceVersion = source.version;
+  if (!sourceVersion) throw ERRORS.noSuchKey();
   const row: NewObjectRow = {
     bucketId: to.bucketId,
     name: to.name,
@@ -175,7 +177,7 @@ export async function copyObject(
     userMetadata: source.user_metadata ?? undefined,
   };
   await testPermission(sql, caller, (tx) => insertObject(tx, row, upsert));
-  await writeRowForDurableBytes(services, row, upsert, () => store.duplicate(source.version, row.version));
+  await writeRowForDurableBytes(services, row, upsert, () => store.duplicate(sourceVersion, row.version));
   return mustFindObject(sql, to.bucketId, to.name);
 }
 
@@ -188,6 +190,16 @@ export function listObjects(
   // The prefix names a folder; Supabase adds the trailing slash the client leaves out.
   const prefix = options.prefix === "" || options.prefix.endsWith("/") ? options.prefix : `${options.prefix}/`;
   return inTransactionAs(services.sql, caller, (tx) => searchObjects(tx, bucketId, { ...options, prefix }));
+}
+
+/** The object a signed download token grants, and when the grant ends. */
+export async function findSignedObject(
+  services: StorageServices,
+  key: ObjectKey,
+  token: string | undefined,
+): Promise<{ object: ObjectRow; expiresAt: Date }> {
+  const grant = await verifyDownloadToken(services.jwtSecret, token, objectUrl(key.bucketId, key.name));
+  return { object: await mustFindObject(services.sql, key.bucketId, key.name), expiresAt: new Date(grant.exp * 1000) };
 }
 
 /** A signed download path for an object the caller can see, relative to the Storage base URL. */

@@ -198,6 +198,19 @@ describe("downloads", () => {
     const response = await authenticatedGet("download/file.txt", { "if-none-match": `"${md5(content)}"` });
     expect(response.status).toBe(304);
     expect(await response.text()).toBe("");
+    const listed = await authenticatedGet("download/file.txt", { "if-none-match": `"other", W/"${md5(content)}"` });
+    expect(listed.status).toBe(304);
+    const stale = await authenticatedGet("download/file.txt", { "if-none-match": `"other"` });
+    expect(stale.status).toBe(200);
+  });
+
+  it("treats a row written outside the API (no version, no bytes) as missing bytes", async () => {
+    await fixture.sql`insert into storage.objects (bucket_id, name) values (${BUCKET}, 'download/row-only.txt')`;
+    const response = await authenticatedGet("download/row-only.txt");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ statusCode: "404", code: "NoSuchKey" });
+    expect((await fixture.service.storage.from(BUCKET).info("download/row-only.txt")).data).toMatchObject({ size: null });
+    expect((await fixture.service.storage.from(BUCKET).remove(["download/row-only.txt"])).data).toHaveLength(1);
   });
 
   it("adds Content-Disposition for ?download", async () => {
