@@ -15,11 +15,14 @@ export function identifyCaller(jwtSecret: string, { required }: { required: bool
   return createMiddleware<StorageEnv>(async function identifyStorageCaller(c, next) {
     const token = bearerToken(c.req.header("authorization"));
     let caller: RequestClaims | undefined;
-    try {
-      if (!token) throw new InvalidTokenError("No Authorization header: a bearer token is required", "invalid");
-      caller = await verifySupabaseJwt(token, jwtSecret);
-    } catch (error) {
-      if (required) throw error instanceof InvalidTokenError ? ERRORS.accessDenied(error.message) : error;
+    if (token) {
+      try {
+        caller = await verifySupabaseJwt(token, jwtSecret);
+      } catch (error) {
+        if (required) throw error instanceof InvalidTokenError ? ERRORS.accessDenied(error.message) : error;
+      }
+    } else if (required) {
+      throw ERRORS.accessDenied("A bearer token is required in the Authorization header");
     }
     c.set("caller", caller);
     await next();

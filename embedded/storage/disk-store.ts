@@ -74,6 +74,7 @@ export class ObjectDiskStore {
       await mkdir(path.dirname(target), { recursive: true });
       await rename(staged.tempPath, target);
     } finally {
+      // Gone already after a successful rename; otherwise it must not stay behind.
       await rm(staged.tempPath, { force: true });
     }
     await syncDirectory(path.dirname(target));

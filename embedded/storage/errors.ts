@@ -3,6 +3,7 @@
 // a string, sent with HTTP 400 for every client error (Supabase's historic quirk) unless the
 // error names its own HTTP status. Everything thrown in the Storage server ends up here.
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import postgres from "postgres";
 
 export class StorageError extends Error {
@@ -84,7 +85,7 @@ export function renderStorageError(c: Context, error: StorageError, headers: Rec
   const status = error.httpStatus ?? (error.statusCode >= 500 ? 500 : 400);
   return c.json(
     { statusCode: String(error.statusCode), code: error.code, error: error.error, message: error.message },
-    status as 400,
+    status as ContentfulStatusCode,
     error.closeConnection ? { ...headers, Connection: "close" } : headers,
   );
 }
