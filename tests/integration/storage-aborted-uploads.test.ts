@@ -2,7 +2,7 @@
 // temp file, and an object it was overwriting keeps its old bytes.
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startStorageFixture, type StorageFixture } from "./storage-fixture.ts";
+import { eventually, startStorageFixture, type StorageFixture } from "../support/storage.ts";
 
 let fixture: StorageFixture;
 const BUCKET = "aborts";

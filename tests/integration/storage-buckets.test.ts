@@ -1,7 +1,7 @@
 // The bucket API through supabase-js with the service_role key: create, get, list, update, empty,
 // delete, and Supabase's error bodies for duplicates, bad names and non-empty buckets.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStorageFixture, type StorageFixture } from "./storage-fixture.ts";
+import { startStorageFixture, type StorageFixture } from "../support/storage.ts";
 
 let fixture: StorageFixture;
 const storage = () => fixture.service.storage;

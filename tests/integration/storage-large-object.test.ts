@@ -4,7 +4,7 @@
 // constant memory. Client and server share this process, so the RSS covers both.
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startStorageFixture, type StorageFixture } from "./storage-fixture.ts";
+import { startStorageFixture, type StorageFixture } from "../support/storage.ts";
 
 const TOTAL_BYTES = Number(process.env.STORAGE_LARGE_OBJECT_BYTES ?? 2 * 1024 ** 3);
 const CHUNK_BYTES = 1024 * 1024;

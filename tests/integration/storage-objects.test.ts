@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStorageFixture, type StorageFixture } from "./storage-fixture.ts";
+import { startStorageFixture, type StorageFixture } from "../support/storage.ts";
 
 let fixture: StorageFixture;
 const BUCKET = "objects";

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStorageFixture, type StorageFixture } from "./storage-fixture.ts";
+import { startStorageFixture, type StorageFixture } from "../support/storage.ts";
 
 let fixture: StorageFixture;
 const BUCKET = "homes";

@@ -3,7 +3,7 @@
 // kind of tampering give Supabase's errors and never bytes.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStorageFixture, type StorageFixture } from "./storage-fixture.ts";
+import { startStorageFixture, type StorageFixture } from "../support/storage.ts";
 
 let fixture: StorageFixture;
 const BUCKET = "signed";

@@ -11,8 +11,8 @@ import postgres from "postgres";
 import { createSupabaseApi } from "../../embedded/api.ts";
 import { deriveProjectKeys, type ProjectKeys } from "../../embedded/keys.ts";
 import { createStorageApp, type StorageServerOptions } from "../../embedded/storage/index.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { serveOnFreePort, type RunningServer } from "../support/serve.ts";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { serveOnFreePort, type RunningServer } from "./serve.ts";
 
 export interface StorageFixture {
   /** The project URL (supabase-js's first argument); Storage is at `${url}/storage/v1`. */
