@@ -1,0 +1,6 @@
+// Every route area, mounted under /v1 in this order. Order matters where paths overlap (contract 2,
+// "route-matching hazards"): literal segments such as /datasets/published come before /datasets/{id}.
+import type { AppRouter } from "../app/types.ts";
+import { healthRouter } from "./health/health.index.ts";
+
+export const routers: readonly AppRouter[] = [healthRouter];
