@@ -9,6 +9,9 @@ import { PROJECT_ROOT } from "./migrations.ts";
 const duration = z.union([z.number(), z.string()]).transform(parseDurationSeconds);
 const byteSize = z.union([z.number(), z.string()]).transform(parseByteSize);
 
+// [functions.<name>] as the supabase CLI reads it; only what the embedded Functions host honours.
+const functionSettingsSchema = z.object({ verify_jwt: z.boolean().default(true) });
+
 const configSchema = z.object({
   project_id: z.string(),
   api: z.object({ port: z.number().int() }),
@@ -36,9 +39,11 @@ const configSchema = z.object({
       otp_expiry: z.number().int(),
     }),
   }),
+  functions: z.record(z.string(), functionSettingsSchema).default({}),
 });
 
 export type ProjectConfig = z.infer<typeof configSchema>;
+export type FunctionSettings = z.infer<typeof functionSettingsSchema>;
 
 export const CONFIG_TOML = path.join(PROJECT_ROOT, "supabase", "config.toml");
 
