@@ -1,8 +1,9 @@
 // The embedded Functions host with unmodified supabase-js: Edge Functions written for Supabase
 // (tests/fixtures/functions) run in process behind the relay's rules — verify_jwt, 404 for unknown
 // functions, a JSON 500 when a function fails — and see the path and environment they would see
-// on Supabase. The last test loads a function the way `npm start` does: Node + tsx, no vitest.
-import { execFile } from "node:child_process";
+// on Supabase. The last tests run a function outside vitest: the way `npm start` loads it (Node +
+// tsx), and as `supabase functions serve/deploy` would (real Deno, the `deno` npm package).
+import { execFile, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -185,6 +186,45 @@ console.log(JSON.stringify(await response.json()));
       expect(JSON.parse(stdout)).toMatchObject({ method: "PUT", path: "/echo/from-node", body: "hi", greeting: "from node" });
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("runs the same function file under real Deno", async () => {
+    const denoBin = path.join(PROJECT_ROOT, "node_modules/.bin/deno");
+    const deno = spawn(denoBin, ["run", "--no-lock", "-A", path.join(FIXTURES, "echo/index.ts")], {
+      // The project's package.json makes Deno take npm: packages from node_modules, offline.
+      cwd: PROJECT_ROOT,
+      // DENO_SERVE_ADDRESS points the function's own Deno.serve() at a free loopback port.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_SERVE_ADDRESS: "tcp:127.0.0.1:0", GREETING: "from deno" },
+    });
+    try {
+      const origin = await new Promise<string>((resolve, reject) => {
+        let output = "";
+        const scan = (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /Listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+          if (match) resolve(match[1]!);
+        };
+        deno.stdout.on("data", scan);
+        deno.stderr.on("data", scan);
+        deno.once("exit", (code) => reject(new Error(`deno exited with ${code}: ${output}`)));
+      });
+      const token = await userToken();
+      const response = await fetch(`${origin}/echo/under-deno?x=1`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ a: 1 }),
+      });
+      expect(await response.json()).toMatchObject({
+        method: "POST",
+        path: "/echo/under-deno",
+        query: { x: "1" },
+        body: { a: 1 },
+        role: "authenticated",
+        greeting: "from deno",
+      });
+    } finally {
+      deno.kill();
     }
   });
 });
