@@ -45,7 +45,7 @@ export function parseSubmissionResult(xml: string): DepositOutcome {
   try {
     document = XmlDocument.fromString(xml.trim(), { option: SAFE_PARSING });
   } catch (error) {
-    if (error instanceof XmlLibError) throw new SubmissionResultError(`Crossref's submission log is not XML: ${error.message}`);
+    if (error instanceof XmlLibError) throw new SubmissionResultError(`Crossref's submission log is not XML: ${error.message.trim()}`);
     throw error;
   }
   try {
