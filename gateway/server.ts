@@ -1,6 +1,7 @@
 // The gateway as a server. `tsx gateway/server.ts` runs it standalone from the environment
 // (app/env.ts lists the variables); the embedded stack calls startGateway() with its own config.
 import { once } from "node:events";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -23,7 +24,8 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const config = resolveGatewayConfig(input);
   const logger = deps.logger ?? createLogger(config);
   const gateway = createGatewayApp(config, { ...deps, logger });
-  const server = serve({ fetch: gateway.app.fetch, hostname: config.host, port: config.port });
+  // Plain HTTP/1.1 (no createServer option), so serve() gives a node:http Server.
+  const server = serve({ fetch: gateway.app.fetch, hostname: config.host, port: config.port }) as Server;
   try {
     await once(server, "listening");
   } catch (error) {
@@ -36,10 +38,13 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
 
   let closing: Promise<void> | undefined;
   const close = async () => {
-    const timer = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    // close() also drops idle keep-alive connections (Node ≥ 19); busy ones end after their response.
+    // close() stops accepting and drops idle keep-alive connections; busy ones are dropped as soon
+    // as their response is done (the sweep), and cut if they take longer than the grace period.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    clearTimeout(timer);
+    clearInterval(sweep);
+    clearTimeout(deadline);
     await gateway.close();
     logger.info("gateway stopped");
   };

@@ -2,6 +2,7 @@
 // OpenAPI document, the error envelope for every failure (contract 3.5), who the database thinks
 // the caller is, request ids and request logs. A test-only router stands in for routes to come.
 import { createRoute, z } from "@hono/zod-openapi";
+import { Hono } from "hono";
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { createRouter } from "../../gateway/app/create-app.ts";
 import { ApiError, errorResponse } from "../../gateway/errors/api-error.ts";
 import { jsonBody } from "../../gateway/middleware/json-body.ts";
 import { expectDeclaredResponse, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { serveOnFreePort, type RunningServer } from "../support/serve.ts";
 
 const BODY_LIMIT = 1024;
 
@@ -76,19 +78,35 @@ testRouter.get("/test/raise", async (c) =>
   c.json(await c.var.db((tx) => tx`do $$ begin raise exception 'Dataset name is required'; end $$`)),
 );
 testRouter.get("/test/forbidden", async (c) => c.json(await c.var.db((tx) => tx`select id from auth.users`)));
+testRouter.get("/test/supabase/:as", async (c) => {
+  const client = c.req.param("as") === "service-role" ? c.var.supabaseAsServiceRole() : c.var.supabaseAsCaller();
+  const { data, error } = await client.functions.invoke("whoami", { method: "GET" });
+  if (error) throw error;
+  return c.json(data);
+});
 testRouter.get("/test/cognito", () => {
   throw new CognitoStyleError(400, "Unable to change password", { code: "InvalidPasswordException" });
 });
 
+// Stands in for Supabase: tells which credentials the gateway's supabase-js clients sent.
+const fakeSupabase = new Hono().get("/functions/v1/whoami", (c) => c.json({ authorization: c.req.header("authorization") }));
+
 const logLines: Record<string, unknown>[] = [];
+let supabase: RunningServer;
 let gateway: TestGateway;
 
 beforeAll(async () => {
+  supabase = await serveOnFreePort(fakeSupabase);
   const logger = pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line)) });
-  gateway = await startTestGateway({ router: testRouter, logger, config: { bodyLimitBytes: BODY_LIMIT } });
+  gateway = await startTestGateway({
+    router: testRouter,
+    logger,
+    config: { bodyLimitBytes: BODY_LIMIT, supabaseUrl: supabase.url },
+  });
 });
 afterAll(async () => {
   await gateway?.close();
+  await supabase?.close();
 });
 
 const call = (path: string, init: RequestInit = {}) => fetch(`${gateway.url}${path}`, init);
@@ -270,7 +288,24 @@ describe("caller identity", () => {
       const body = await expectEnvelope(response, 401, code);
       expect(body.message, label).not.toMatch(/eyJ/);
       expect(response.headers.get("www-authenticate"), label).toMatch(/^Bearer/);
+      expect(response.headers.get("x-request-id"), label).toBeTruthy();
     }
+  });
+});
+
+describe("supabase-js clients for Auth and Storage calls", () => {
+  const sentAuthorization = async (path: string, headers: Record<string, string> = {}) =>
+    ((await (await call(path, { headers })).json()) as { authorization: string }).authorization;
+
+  it("calls as the caller: their own token, or the anon key for anonymous callers", async () => {
+    const token = await gateway.mintUserToken();
+    expect(await sentAuthorization("/test/supabase/caller", bearer(token))).toBe(`Bearer ${token}`);
+    expect(await sentAuthorization("/test/supabase/caller")).toBe(`Bearer ${gateway.keys.anonKey}`);
+  });
+
+  it("calls with the service role key only through supabaseAsServiceRole()", async () => {
+    const token = await gateway.mintUserToken();
+    expect(await sentAuthorization("/test/supabase/service-role", bearer(token))).toBe(`Bearer ${gateway.keys.serviceRoleKey}`);
   });
 });
 

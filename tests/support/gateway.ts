@@ -46,7 +46,17 @@ export interface TestGateway {
   close: () => Promise<void>;
 }
 
-export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+export interface TestGatewayConfig {
+  config: GatewayConfig;
+  keys: ProjectKeys;
+  /** Superuser connection to the test database. */
+  sql: postgres.Sql;
+  /** Closes `sql` and drops the database. */
+  drop: () => Promise<void>;
+}
+
+/** A fresh test database and a gateway config for it, for tests that start the server themselves. */
+export async function createTestGatewayConfig(overrides: Partial<GatewayConfigInput> = {}): Promise<TestGatewayConfig> {
   const database = await createTestDatabase();
   const sql = postgres(database.adminUrl, { max: 4, onnotice: () => {} });
   await setAuthenticatorPassword(sql);
@@ -57,8 +67,21 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     serviceRoleKey: keys.serviceRoleKey,
     jwtSecret: keys.jwtSecret,
     databaseUrl: database.urlFor("authenticator", AUTHENTICATOR_PASSWORD),
-    ...options.config,
+    ...overrides,
   });
+  return {
+    config,
+    keys,
+    sql,
+    drop: async () => {
+      await sql.end();
+      await database.drop();
+    },
+  };
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const { config, keys, sql, drop } = await createTestGatewayConfig(options.config);
   const deps = { logger: options.logger ?? pino({ level: "silent" }) };
   const gateway: GatewayApp = options.router
     ? createTestApp(options.router, config, deps)
@@ -84,8 +107,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     close: async () => {
       await server.close();
       await gateway.close();
-      await sql.end();
-      await database.drop();
+      await drop();
     },
   };
 }
