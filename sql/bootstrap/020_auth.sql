@@ -100,6 +100,25 @@ create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh
 create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
 comment on table auth.refresh_tokens is 'Auth: Store of tokens used to refresh JWT tokens once they expire.';
 
+-- How each session was authenticated (password, otp, ...): the `amr` claim of its access tokens.
+create table if not exists auth.mfa_amr_claims (
+  session_id uuid not null references auth.sessions (id) on delete cascade,
+  created_at timestamptz not null,
+  updated_at timestamptz not null,
+  authentication_method text not null,
+  id uuid primary key default gen_random_uuid(),
+  constraint mfa_amr_claims_session_id_authentication_method_pkey unique (session_id, authentication_method)
+);
+comment on table auth.mfa_amr_claims is 'auth: stores authenticator method reference claims for multi factor authentication';
+
+-- /verify looks users up by the hashed one-time tokens kept in these columns.
+create index if not exists users_confirmation_token_idx on auth.users (confirmation_token) where confirmation_token <> '';
+create index if not exists users_recovery_token_idx on auth.users (recovery_token) where recovery_token <> '';
+create index if not exists users_email_change_token_current_idx on auth.users (email_change_token_current)
+  where email_change_token_current <> '';
+create index if not exists users_email_change_token_new_idx on auth.users (email_change_token_new)
+  where email_change_token_new <> '';
+
 create table if not exists auth.audit_log_entries (
   instance_id uuid,
   id uuid primary key,
