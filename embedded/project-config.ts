@@ -19,6 +19,7 @@ const configSchema = z.object({
   storage: z.object({ file_size_limit: byteSize }),
   auth: z.object({
     site_url: z.string(),
+    additional_redirect_urls: z.array(z.string()).default([]),
     jwt_expiry: z.number().int().positive(),
     enable_refresh_token_rotation: z.boolean(),
     refresh_token_reuse_interval: z.number().int().nonnegative(),
