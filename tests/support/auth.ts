@@ -1,0 +1,85 @@
+// The embedded Auth server on a cloned test database, as the auth*.test.ts files use it: served
+// over HTTP under /auth/v1 so that unmodified supabase-js talks to it, with the database mail sink.
+import { randomBytes } from "node:crypto";
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import postgres from "postgres";
+import { createSupabaseApi } from "../../embedded/api.ts";
+import { createAuthApp } from "../../embedded/auth/index.ts";
+import { deriveProjectKeys, type ProjectKeys } from "../../embedded/keys.ts";
+import { createMailer, readMail, type MailKind, type MailMessage } from "../../embedded/mail/index.ts";
+import { loadProjectConfig, type ProjectConfig } from "../../embedded/project-config.ts";
+import { createTestDatabase } from "./database.ts";
+import { serveOnFreePort } from "./serve.ts";
+
+export type AuthSettings = ProjectConfig["auth"];
+
+export interface AuthFixture {
+  /** The project URL (supabase-js's first argument); Auth is at `${url}/auth/v1`. */
+  url: string;
+  authUrl: string;
+  keys: ProjectKeys;
+  settings: AuthSettings;
+  /** Superuser connection to the test database. */
+  sql: postgres.Sql;
+  /** A fresh anon-key client keeping its session in memory, as a browser tab would. */
+  client: () => SupabaseClient;
+  /** A client with the service_role key, for supabase.auth.admin. */
+  admin: SupabaseClient;
+  /** The newest message to `to` in the mail sink (of `kind`, if given); fails when there is none. */
+  latestMail: (to: string, kind?: MailKind) => Promise<MailMessage>;
+  mailCount: (to: string) => Promise<number>;
+  close: () => Promise<void>;
+}
+
+/** `configure` may change a copy of the project's [auth] settings, e.g. lower limits. */
+export async function startAuthFixture(configure: (settings: AuthSettings) => void = () => {}): Promise<AuthFixture> {
+  const database = await createTestDatabase();
+  const sql = postgres(database.adminUrl, { max: 8, onnotice: () => {} });
+  const jwtSecret = randomBytes(32).toString("base64url");
+  const keys = await deriveProjectKeys(jwtSecret);
+  const settings = structuredClone(loadProjectConfig().auth);
+  configure(settings);
+
+  // The external URL is only known once listening: serve a forwarder, then build the app for it.
+  let app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> } | undefined;
+  const server = await serveOnFreePort({ fetch: (request, env) => app!.fetch(request, env) });
+  app = createSupabaseApi({
+    auth: createAuthApp({
+      sql,
+      jwtSecret,
+      externalUrl: `${server.url}/auth/v1`,
+      settings,
+      mailer: createMailer({ sql }),
+    }),
+  });
+
+  const client = () =>
+    createClient(server.url, keys.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+
+  return {
+    url: server.url,
+    authUrl: `${server.url}/auth/v1`,
+    keys,
+    settings,
+    sql,
+    client,
+    admin: createClient(server.url, keys.serviceRoleKey, { auth: { persistSession: false, autoRefreshToken: false } }),
+    latestMail: async (to, kind) => {
+      const messages = await readMail(sql, { to });
+      const message = messages.find((candidate) => kind === undefined || candidate.kind === kind);
+      if (!message) throw new Error(`no ${kind ?? ""} mail to ${to}`);
+      return message;
+    },
+    mailCount: async (to) => (await readMail(sql, { to })).length,
+    close: async () => {
+      await server.close();
+      await sql.end();
+      await database.drop();
+    },
+  };
+}
+
+/** An address no other test uses. */
+export function uniqueEmail(label = "user"): string {
+  return `${label}-${randomBytes(4).toString("hex")}@example.org`;
+}
