@@ -5,7 +5,6 @@
 import type { Hook } from "@hono/zod-openapi";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { apiErrorFromDatabase } from "../db/errors.ts";
 import type { AppEnv } from "../app/types.ts";
@@ -15,10 +14,10 @@ export function renderApiError(c: Context, error: ApiError): Response {
   return c.json(error.body(), error.status, error.headers);
 }
 
-export function toApiError(error: unknown): ApiError {
+function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof HTTPException) {
-    return new ApiError(error.status as ContentfulStatusCode, error.message || "Request failed", { cause: error });
+    return new ApiError(error.status, error.message || "Request failed", { cause: error });
   }
   return apiErrorFromDatabase(error) ?? httpErrors.internal(error);
 }
@@ -32,7 +31,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
 export const notFound: NotFoundHandler = (c) => renderApiError(c, httpErrors.notFound(`No route for ${c.req.method} ${c.req.path}`));
 
 /** zod-openapi's defaultHook: a request that fails its route's schema is a 400 naming the fields. */
-export const validationHook: Hook<unknown, any, any, void> = (result) => {
+export const validationHook: Hook<unknown, AppEnv, string, void> = (result) => {
   if (!result.success) throw httpErrors.validationFailed(describeIssues(result.target, result.error));
 };
 
