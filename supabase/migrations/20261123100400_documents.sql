@@ -69,7 +69,7 @@ create table public.documents (
   class_name text generated always as (data #>> '{document_class,class_name}') stored,
   class_lineage text[] generated always as (private.ndi_class_lineage(data)) stored,
   depends_on jsonb generated always as (private.ndi_depends_on(data)) stored,
-  size_bytes bigint generated always as (octet_length(data::text)) stored,
+  size_bytes integer generated always as (octet_length(data::text)) stored,
   deleted_at timestamptz,
   delete_after timestamptz,
   deleted_by uuid references public.profiles (id) on delete set null,
