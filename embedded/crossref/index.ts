@@ -10,6 +10,7 @@
 // validator is therefore loaded on first use, not when this module is imported.
 import { Hono } from "hono";
 import { z } from "zod";
+import { CROSSREF_ENV } from "../../functions/_shared/crossref/config.ts";
 import { NDI_DOI_PREFIX } from "../../functions/_shared/crossref/doi.ts";
 import type { CrossrefXsdValidator } from "../../functions/_shared/crossref/xsd-validator.ts";
 import { servletPage, submissionLog } from "./submission-log.ts";
@@ -152,6 +153,23 @@ export function createCrossrefDouble(options: CrossrefDoubleOptions): CrossrefDo
     },
     submissions: () => submissions.all,
     reset: () => submissions.clear(),
+  };
+}
+
+/**
+ * The environment that sends the service's deposits to a double whose `app` is served at
+ * `baseUrl` (e.g. `http://127.0.0.1:54321/crossref`); the real Crossref needs the same names.
+ */
+export function crossrefDoubleEnv(
+  baseUrl: string,
+  credentials: Pick<CrossrefDoubleOptions, "username" | "password">,
+  depositorEmail = "doi-deposits@example.org",
+): Record<string, string> {
+  return {
+    [CROSSREF_ENV.depositUrl]: `${baseUrl.replace(/\/+$/, "")}/servlet/deposit`,
+    [CROSSREF_ENV.username]: credentials.username,
+    [CROSSREF_ENV.password]: credentials.password,
+    [CROSSREF_ENV.depositorEmail]: depositorEmail,
   };
 }
 

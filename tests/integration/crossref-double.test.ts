@@ -2,7 +2,7 @@
 // the client configured from the same environment variables as production, against the local
 // Crossref test double in each of its modes. One schema compile for the whole file.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCrossrefDouble, type CrossrefDouble } from "../../embedded/crossref/index.ts";
+import { createCrossrefDouble, crossrefDoubleEnv, type CrossrefDouble } from "../../embedded/crossref/index.ts";
 import { depositBatchId, depositFileName, nextDepositTimestamp } from "../../functions/_shared/crossref/batch.ts";
 import { createCrossrefClient, type CrossrefClient } from "../../functions/_shared/crossref/client.ts";
 import { crossrefConfigFromEnv, type CrossrefConfig } from "../../functions/_shared/crossref/config.ts";
@@ -24,13 +24,7 @@ let config: CrossrefConfig;
 let client: CrossrefClient;
 
 function configFor(url: string, overrides: Record<string, string> = {}): CrossrefConfig {
-  const env: Record<string, string> = {
-    CROSSREF_DEPOSIT_URL: `${url}/servlet/deposit`,
-    CROSSREF_USERNAME: USERNAME,
-    CROSSREF_PASSWORD: PASSWORD,
-    CROSSREF_DEPOSITOR_EMAIL: "doi-admin@example.org",
-    ...overrides,
-  };
+  const env = { ...crossrefDoubleEnv(url, { username: USERNAME, password: PASSWORD }), ...overrides };
   return crossrefConfigFromEnv((name) => env[name]);
 }
 

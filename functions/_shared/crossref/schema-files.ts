@@ -42,9 +42,10 @@ interface ReadsFiles {
  */
 export async function readBundledSchemaFile(relativePath: string): Promise<Uint8Array> {
   const url = new URL(`./schema/${relativePath}`, import.meta.url);
-  const deno = (globalThis as { Deno?: ReadsFiles }).Deno;
+  // Looked up by name so this module depends on neither runtime's type declarations.
+  const deno = Reflect.get(globalThis, "Deno") as ReadsFiles | undefined;
   if (deno) return deno.readFile(url);
-  const process = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  const process = Reflect.get(globalThis, "process") as { getBuiltinModule?: (name: string) => unknown } | undefined;
   const fs = process?.getBuiltinModule?.("node:fs/promises") as ReadsFiles | undefined;
   if (!fs) throw new Error("No file system to read the Crossref schema from (neither Deno nor Node)");
   return new Uint8Array(await fs.readFile(url));
