@@ -4,8 +4,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 
 export interface EmbeddedPostgresHandle {
-  /** Superuser URL of the maintenance database `postgres`. */
+  /** Superuser URL of a database (`postgres` by default, the one Supabase projects use). */
   adminUrl: (database?: string) => string;
+  /** URL of the `postgres` database for another login role. */
+  urlFor: (user: string, password: string) => string;
   port: number;
   stop: () => Promise<void>;
 }
@@ -53,6 +55,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port: options.port,
     adminUrl: (database = "postgres") =>
       `postgres://${POSTGRES_SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`,
+    urlFor: (user, rolePassword) =>
+      `postgres://${encodeURIComponent(user)}:${encodeURIComponent(rolePassword)}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   };
 }

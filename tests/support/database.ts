@@ -4,13 +4,17 @@ import postgres from "postgres";
 import { inject } from "vitest";
 
 const TEMPLATE_DATABASE = "ndi_template";
+/** Set once by global-setup.ts for the whole cluster. */
+export const TEST_AUTHENTICATOR_PASSWORD = "authenticator-test-password";
 
 export interface TestDatabase {
   name: string;
   /** Superuser URL of this test database (what migrations and the embedded services use). */
   adminUrl: string;
-  /** URL of this database for another login role, e.g. the gateway's `authenticator`. */
+  /** URL of this database for another login role, e.g. an analyst's. */
   urlFor: (user: string, password: string) => string;
+  /** URL of this database as the gateway's NOINHERIT login role `authenticator`. */
+  authenticatorUrl: string;
   drop: () => Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     adminUrl: clusterUrl(name),
     urlFor: (user, password) => clusterUrl(name, user, password),
+    authenticatorUrl: clusterUrl(name, "authenticator", TEST_AUTHENTICATOR_PASSWORD),
     drop: async () => {
       const sql = postgres(clusterUrl("postgres"), { max: 1, onnotice: () => {} });
       try {

@@ -15,10 +15,6 @@ import type { AppEnv, AppRouter } from "../../gateway/app/types.ts";
 import { createTestDatabase } from "./database.ts";
 import { serveOnFreePort } from "./serve.ts";
 
-// `authenticator` is a cluster-wide role shared by every test file, so all of them must give it
-// the same password: a per-file one would lock out the other files' pools.
-const AUTHENTICATOR_PASSWORD = "authenticator-test-password";
-
 // Nothing answers here yet: routes that call Auth or Storage start the embedded servers first.
 const NO_SUPABASE_SERVICES = "http://127.0.0.1:9";
 
@@ -59,14 +55,13 @@ export interface TestGatewayConfig {
 export async function createTestGatewayConfig(overrides: Partial<GatewayConfigInput> = {}): Promise<TestGatewayConfig> {
   const database = await createTestDatabase();
   const sql = postgres(database.adminUrl, { max: 4, onnotice: () => {} });
-  await setAuthenticatorPassword(sql);
   const keys = await deriveProjectKeys(randomBytes(32).toString("base64url"));
   const config = resolveGatewayConfig({
     supabaseUrl: NO_SUPABASE_SERVICES,
     anonKey: keys.anonKey,
     serviceRoleKey: keys.serviceRoleKey,
     jwtSecret: keys.jwtSecret,
-    databaseUrl: database.urlFor("authenticator", AUTHENTICATOR_PASSWORD),
+    databaseUrl: database.authenticatorUrl,
     ...overrides,
   });
   return {
@@ -110,19 +105,6 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       await drop();
     },
   };
-}
-
-async function setAuthenticatorPassword(sql: postgres.Sql): Promise<void> {
-  // Files starting together may alter the role at the same moment ("tuple concurrently updated").
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sql.unsafe(`alter role authenticator with login password '${AUTHENTICATOR_PASSWORD}'`);
-      return;
-    } catch (error) {
-      if (attempt === 5 || !String(error).includes("concurrently")) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
-    }
-  }
 }
 
 /**

@@ -8,6 +8,8 @@ import type { TestProject } from "vitest/node";
 import { applyBootstrap, applyMigrations } from "../../embedded/migrations.ts";
 import { startEmbeddedPostgres } from "../../embedded/postgres.ts";
 import { findFreePort } from "../../embedded/net.ts";
+import { setAuthenticatorPassword } from "../../embedded/authenticator.ts";
+import { TEST_AUTHENTICATOR_PASSWORD } from "./database.ts";
 
 export const TEMPLATE_DATABASE = "ndi_template";
 
@@ -23,13 +25,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   chmodSync(root, 0o755); // Postgres runs as the OS user `postgres` when we are root.
   const password = "postgres";
   const server = await startEmbeddedPostgres({ dataDir: path.join(root, "pg"), port: await findFreePort(), password });
-  const admin = postgres(server.adminUrl(), { onnotice: () => {} });
-  await admin`create database ${admin(TEMPLATE_DATABASE)}`;
-  await admin.end();
-  const template = postgres(server.adminUrl(TEMPLATE_DATABASE), { max: 4, onnotice: () => {} });
-  await applyBootstrap(template);
-  await applyMigrations(template);
-  await template.end();
+  try {
+    const admin = postgres(server.adminUrl(), { onnotice: () => {} });
+    await admin`create database ${admin(TEMPLATE_DATABASE)}`;
+    await admin.end();
+    const template = postgres(server.adminUrl(TEMPLATE_DATABASE), { max: 4, onnotice: () => {} });
+    await applyBootstrap(template);
+    await applyMigrations(template);
+    // `authenticator` is cluster-wide: set its password once here, never per test file, or
+    // files running in parallel would lock each other's gateway pools out.
+    await setAuthenticatorPassword(template, TEST_AUTHENTICATOR_PASSWORD);
+    await template.end();
+  } catch (error) {
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
 
   project.provide("postgresPort", server.port);
   project.provide("postgresPassword", password);
