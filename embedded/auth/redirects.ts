@@ -25,7 +25,7 @@ export function isAllowedRedirect(settings: RedirectSettings, candidate: string)
   if (target.hostname === site.hostname && target.protocol === site.protocol) {
     if (target.port === site.port || isLoopbackHost(hostname)) return true;
   }
-  if (/^[0-9]+$/.test(hostname)) return false;
+  // URL() has already turned decimal or hex IPv4 spellings into dotted form.
   if (isIP(hostname)) return isLoopbackHost(hostname);
   const withoutFragment = candidate.split("#")[0]!;
   return (settings.additional_redirect_urls ?? []).some((pattern) => globMatches(pattern, withoutFragment));

@@ -6,12 +6,13 @@ import postgres from "postgres";
 import { createSupabaseApi } from "../../embedded/api.ts";
 import { createAuthApp } from "../../embedded/auth/index.ts";
 import { deriveProjectKeys, type ProjectKeys } from "../../embedded/keys.ts";
-import { createMailer, readMail, type MailKind, type MailMessage } from "../../embedded/mail/index.ts";
+import { createMailer, readMail, type MailKind } from "../../embedded/mail/index.ts";
 import { loadProjectConfig, type ProjectConfig } from "../../embedded/project-config.ts";
 import { createTestDatabase } from "./database.ts";
 import { serveOnFreePort } from "./serve.ts";
 
 export type AuthSettings = ProjectConfig["auth"];
+export type StoredMail = Awaited<ReturnType<typeof readMail>>[number];
 
 export interface AuthFixture {
   /** The project URL (supabase-js's first argument); Auth is at `${url}/auth/v1`. */
@@ -26,7 +27,7 @@ export interface AuthFixture {
   /** A client with the service_role key, for supabase.auth.admin. */
   admin: SupabaseClient;
   /** The newest message to `to` in the mail sink (of `kind`, if given); fails when there is none. */
-  latestMail: (to: string, kind?: MailKind) => Promise<MailMessage>;
+  latestMail: (to: string, kind?: MailKind) => Promise<StoredMail>;
   mailCount: (to: string) => Promise<number>;
   close: () => Promise<void>;
 }
