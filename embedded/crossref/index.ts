@@ -10,7 +10,7 @@
 // validator is therefore loaded on first use, not when this module is imported.
 import { Hono } from "hono";
 import { z } from "zod";
-import { CROSSREF_ENV } from "../../functions/_shared/crossref/config.ts";
+import { CROSSREF_ENV } from "../../functions/_shared/crossref/env-names.ts";
 import { NDI_DOI_PREFIX } from "../../functions/_shared/crossref/doi.ts";
 import type { CrossrefXsdValidator } from "../../functions/_shared/crossref/xsd-validator.ts";
 import { servletPage, submissionLog } from "./submission-log.ts";

@@ -3,24 +3,8 @@
 // endpoint defaults to Crossref's test system, so a forgotten variable cannot mint real DOIs.
 import { z } from "npm:zod@4";
 import { NDI_DOI_PREFIX } from "./doi.ts";
+import { CROSSREF_ENV } from "./env-names.ts";
 import { CrossrefConfigError } from "./errors.ts";
-
-export const CROSSREF_ENV = {
-  /** The deposit servlet: `https://doi.crossref.org/servlet/deposit` for production. */
-  depositUrl: "CROSSREF_DEPOSIT_URL",
-  /** Optional: the submission log servlet; defaults to `submissionDownload` beside the deposit URL. */
-  resultUrl: "CROSSREF_RESULT_URL",
-  /** The role name, or `email/role` for personal credentials. */
-  username: "CROSSREF_USERNAME",
-  password: "CROSSREF_PASSWORD",
-  depositorName: "CROSSREF_DEPOSITOR_NAME",
-  /** Receives Crossref's logs: a role mailbox, not a person. */
-  depositorEmail: "CROSSREF_DEPOSITOR_EMAIL",
-  registrant: "CROSSREF_REGISTRANT",
-  doiPrefix: "CROSSREF_DOI_PREFIX",
-  /** Dataset landing pages are this plus the dataset id. */
-  landingPageBase: "CROSSREF_LANDING_PAGE_BASE",
-} as const;
 
 export const CROSSREF_TEST_DEPOSIT_URL = "https://test.crossref.org/servlet/deposit";
 export const CROSSREF_PRODUCTION_DEPOSIT_URL = "https://doi.crossref.org/servlet/deposit";

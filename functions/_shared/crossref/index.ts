@@ -4,7 +4,6 @@
 export { depositBatchId, depositFileName, depositTimestamp, nextDepositTimestamp } from "./batch.ts";
 export { createCrossrefClient, type CrossrefClient, type CrossrefClientOptions, type DepositReceipt, type DepositRequest } from "./client.ts";
 export {
-  CROSSREF_ENV,
   CROSSREF_PRODUCTION_DEPOSIT_URL,
   CROSSREF_TEST_DEPOSIT_URL,
   crossrefConfigFromEnv,
@@ -23,6 +22,7 @@ export {
   type DepositDocument,
   type DepositWarning,
 } from "./deposit-xml.ts";
+export { CROSSREF_ENV } from "./env-names.ts";
 export { bareDoi, DOI_RESOLVER, doiUrl, isDoi, mintDoi, mintDoiSuffix, NDI_DOI_PREFIX } from "./doi.ts";
 export {
   CrossrefConfigError,
