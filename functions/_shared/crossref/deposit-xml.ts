@@ -121,10 +121,9 @@ function assertDepositable(batch: DepositBatch, database: DatabaseMetadata): voi
   if (database.doiData) dois.push(database.doiData.doi);
   for (const doi of dois.filter((doi) => !isDoi(doi))) problems.push(`"${doi}" is not a DOI`);
   // The same DOI twice in one file fails every copy but the first.
-  const seen = new Set<string>();
-  for (const doi of dois.map((doi) => doi.toLowerCase())) {
-    if (seen.has(doi)) problems.push(`DOI ${doi} appears more than once`);
-    seen.add(doi);
+  const lowered = dois.map((doi) => doi.toLowerCase());
+  for (const doi of new Set(lowered.filter((doi, index) => lowered.indexOf(doi) !== index))) {
+    problems.push(`DOI ${doi} appears more than once`);
   }
   const prefixes = new Set(dois.filter(isDoi).map(doiPrefixOf));
   if (prefixes.size > 1) problems.push(`all DOIs in one deposit must share a prefix, found ${[...prefixes].join(", ")}`);
