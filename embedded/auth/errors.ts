@@ -106,6 +106,8 @@ export function renderAuthError(c: Context, thrown: unknown): Response {
 
   const weakPassword = error.weakPasswordReasons ? { weak_password: { reasons: error.weakPasswordReasons } } : {};
   c.header("x-sb-error-code", error.code);
+  // The refused body may still be on its way: this connection cannot carry another request.
+  if (error.status === 413) c.header("Connection", "close");
   const status = error.status as ContentfulStatusCode;
   if (wantsVersion2024(c)) {
     c.header(API_VERSION_HEADER, API_VERSION_2024);
