@@ -70,7 +70,7 @@ export async function refreshSession(
 
     let issued: string;
     if (!token.revoked) {
-      issued = await swapRefreshToken(tx, user, token);
+      issued = await swapRefreshToken(tx, user, token, client);
     } else {
       const [active] = await tx<{ token: string; parent: string | null }[]>`
         select token, parent from auth.refresh_tokens
@@ -80,7 +80,7 @@ export async function refreshSession(
         // The client lost the answer to its last refresh: give it that answer's token again.
         issued = active.token;
       } else if (Date.now() <= reuseUntil) {
-        issued = await swapRefreshToken(tx, user, token);
+        issued = await swapRefreshToken(tx, user, token, client);
       } else {
         // A token used up long ago is back: it may be stolen, so the whole session ends.
         if (services.settings.enable_refresh_token_rotation) {
@@ -114,8 +114,13 @@ export async function endSessions(sql: postgres.Sql | Tx, userId: string, sessio
   }
 }
 
-async function swapRefreshToken(tx: Tx, user: UserRow, token: { id: number; token: string; session_id: string | null }) {
-  await recordAudit(tx, userActor(user), "token_revoked");
+async function swapRefreshToken(
+  tx: Tx,
+  user: UserRow,
+  token: { id: number; token: string; session_id: string | null },
+  client: ClientInfo,
+) {
+  await recordAudit(tx, userActor(user), "token_revoked", { ip: client.ip });
   await tx`update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${token.id}`;
   return insertRefreshToken(tx, user.id, token.session_id!, token.token);
 }
