@@ -1,6 +1,5 @@
 // POST /admin/generate_link (the links the Auth mails would carry, handed to the admin instead of
 // sent) and POST /invite (create a password-less user and mail them an invitation).
-import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
 import { adminActor, recordAudit, userActor } from "../audit.ts";
@@ -54,21 +53,17 @@ export function adminLinkRoutes(services: AuthServices): Hono<AuthEnv> {
         throw ERRORS.validation(`Invalid email action link type requested: ${body.type}`);
       }
       const existing = await findUserByEmail(sql, email);
-      let type = body.type as GeneratedLinkType;
-      let password = body.password;
-      if (!existing && type === "magiclink") {
-        // A magic link for a new address signs them up (with a password nobody knows).
-        type = "signup";
-        password = randomBytes(32).toString("base64url");
-      }
+      // A magic link for a new address signs them up, without a password (GoTrue: one nobody knows).
+      const magicSignup = !existing && body.type === "magiclink";
+      const type = magicSignup ? "signup" : (body.type as GeneratedLinkType);
       if (!existing && ["recovery", "email_change_current", "email_change_new"].includes(type)) {
         throw ERRORS.userNotFound("User with this email not found");
       }
       let encryptedPassword = "";
-      if (type === "signup" && !existing) {
-        if (!password) throw ERRORS.validation("Signup requires a valid password");
-        checkPasswordStrength(password, settings);
-        encryptedPassword = await hashPassword(password);
+      if (type === "signup" && !existing && !magicSignup) {
+        if (!body.password) throw ERRORS.validation("Signup requires a valid password");
+        checkPasswordStrength(body.password, settings);
+        encryptedPassword = await hashPassword(body.password);
       }
       const token = newToken(services, email);
       const { ip } = clientInfo(c);
