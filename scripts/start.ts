@@ -1,0 +1,79 @@
+// `npm start`: with no SUPABASE_URL, the whole embedded stack on this machine; with SUPABASE_URL
+// (a hosted project or `supabase start`), only the gateway, configured from the environment.
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { startEmbeddedStack, type EmbeddedStack } from "../embedded/stack.ts";
+import { PROJECT_ROOT } from "../embedded/migrations.ts";
+import { parseGatewayEnv } from "../gateway/app/env.ts";
+import { startGateway } from "../gateway/server.ts";
+
+const began = performance.now();
+
+if (process.env.SUPABASE_URL) {
+  const gateway = await startGateway(parseGatewayEnv(process.env));
+  console.log(`NDI Cloud gateway for ${process.env.SUPABASE_URL}\n  NDI_CLOUD_URL=${gateway.url}`);
+  onShutdown(() => gateway.close());
+} else {
+  const dataDir = path.resolve(PROJECT_ROOT, process.env.NDI_DATA_DIR ?? ".data");
+  const stack = await startEmbeddedStack({
+    dataDir,
+    host: process.env.NDI_HOST,
+    postgresPort: optionalPort("NDI_POSTGRES_PORT"),
+    apiPort: optionalPort("NDI_SUPABASE_PORT"),
+    gatewayPort: optionalPort("PORT") ?? 8787,
+    smtpUrl: process.env.SMTP_URL,
+  });
+  printBanner(stack, dataDir, performance.now() - began);
+  onShutdown(() => stack.stop());
+}
+
+function printBanner(stack: EmbeddedStack, dataDir: string, startupMs: number): void {
+  const migrations = stack.migrationsApplied.length
+    ? `applied ${stack.migrationsApplied.length} new migration(s)`
+    : "migrations up to date";
+  console.log(`
+NDI Cloud embedded stack is running (started in ${(startupMs / 1000).toFixed(1)} s; ${migrations})
+
+  NDI clients      NDI_CLOUD_URL=${stack.gatewayUrl}
+  API reference    ${stack.gatewayUrl}/docs   (OpenAPI: ${stack.gatewayUrl}/openapi.json)
+  Supabase URL     ${stack.supabaseUrl}   (/auth/v1, /storage/v1, /functions/v1)
+  anon key         ${stack.keys.anonKey}
+  service_role key ${stack.keys.serviceRoleKey}
+  Postgres         ${stack.databaseUrl}   (psql, Studio, analysts)
+  Mail             ${stack.mailer.describe()}
+  Data directory   ${dataDir}
+
+First login:
+  npm run admin -- create-user --email you@example.org --password 'a-long-password' --admin
+  npm run admin -- create-org --name "My Lab" --owner you@example.org
+  then point an NDI client at NDI_CLOUD_URL and log in with that e-mail and password.
+
+Ctrl-C stops everything; data stays in the data directory.
+`);
+}
+
+function optionalPort(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === "") return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+  return port;
+}
+
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+}
