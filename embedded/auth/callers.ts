@@ -1,7 +1,7 @@
 // Who is calling, for the routes that need to know: /user and /logout take a user's access token
 // whose user and session still exist; the admin API takes a token whose role is an admin role.
 import { createMiddleware } from "hono/factory";
-import type { AuthEnv, AuthServices, SessionRow } from "./context.ts";
+import type { AuthContext, AuthEnv, AuthServices, SessionRow } from "./context.ts";
 import { ERRORS } from "./errors.ts";
 import { findSession } from "./sessions.ts";
 import { bearerToken, verifyBearerToken } from "./tokens.ts";
@@ -24,6 +24,13 @@ export function requireUser(services: AuthServices) {
     c.set("session", session);
     await next();
   });
+}
+
+/** The caller on routes behind requireUser. */
+export function signedInUser(c: AuthContext): UserRow {
+  const user = c.var.user;
+  if (!user) throw new Error("signedInUser used on a route without requireUser");
+  return user;
 }
 
 export function requireAdmin(services: AuthServices) {

@@ -6,7 +6,7 @@ import { recordAudit, userActor } from "./audit.ts";
 import type { AuthServices, ClientInfo, SessionRow } from "./context.ts";
 import { ERRORS } from "./errors.ts";
 import { signAccessToken, type AmrEntry } from "./tokens.ts";
-import { findUserById, isBanned, NIL_UUID, touchLastSignIn, userJson, type Json, type UserRow } from "./users.ts";
+import { findUserById, isBanned, NIL_UUID, reloadUser, touchLastSignIn, userJson, type Json, type UserRow } from "./users.ts";
 
 /** How the session was authenticated; becomes the `amr` claim. */
 export type AuthenticationMethod = "password" | "otp";
@@ -22,6 +22,18 @@ export interface SessionResponse {
 }
 
 type Tx = postgres.TransactionSql;
+
+interface RefreshTokenRow {
+  id: string;
+  token: string;
+  revoked: boolean;
+  /** When it was issued or, once revoked, when it was used up. */
+  updated_at: Date;
+  user_id: string;
+  session_id: string | null;
+  /** Whether its session still exists. */
+  live: boolean;
+}
 
 export async function findSession(sql: postgres.Sql, id: string): Promise<SessionRow | undefined> {
   const [session] = await sql<SessionRow[]>`select id, user_id, created_at from auth.sessions where id = ${id}`;
@@ -57,7 +69,7 @@ export async function refreshSession(
 ): Promise<SessionResponse> {
   const outcome = await services.sql.begin(async (tx) => {
     // Row lock: concurrent refreshes with one token run one after the other.
-    const [token] = await tx<{ id: number; token: string; revoked: boolean; updated_at: Date; user_id: string; session_id: string | null; live: boolean }[]>`
+    const [token] = await tx<RefreshTokenRow[]>`
       select rt.id, rt.token, rt.revoked, rt.updated_at, rt.user_id, rt.session_id, s.id is not null as live
       from auth.refresh_tokens rt left join auth.sessions s on s.id = rt.session_id
       where rt.token = ${presented}
@@ -117,7 +129,7 @@ export async function endSessions(sql: postgres.Sql | Tx, userId: string, sessio
 async function swapRefreshToken(
   tx: Tx,
   user: UserRow,
-  token: { id: number; token: string; session_id: string | null },
+  token: RefreshTokenRow,
   client: ClientInfo,
 ) {
   await recordAudit(tx, userActor(user), "token_revoked", { ip: client.ip });
@@ -140,7 +152,7 @@ async function sessionResponse(
   sessionId: string,
   refreshToken: string,
 ): Promise<SessionResponse> {
-  const user = (await findUserById(tx, userId))!;
+  const user = await reloadUser(tx, userId);
   const claims = await tx<{ authentication_method: string; updated_at: Date }[]>`
     select authentication_method, updated_at from auth.mfa_amr_claims
     where session_id = ${sessionId} order by updated_at desc`;

@@ -75,6 +75,13 @@ export async function findUserById(sql: Sql, id: string): Promise<UserRow | unde
   return (await selectUsers(sql, sql`u.id = ${id}`))[0];
 }
 
+/** A user this transaction has just written, read back with its generated columns and identities. */
+export async function reloadUser(sql: Sql, id: string): Promise<UserRow> {
+  const user = await findUserById(sql, id);
+  if (!user) throw new Error(`user ${id} vanished`);
+  return user;
+}
+
 export async function findUserByEmail(sql: Sql, email: string, aud = DEFAULT_AUD): Promise<UserRow | undefined> {
   const rows = await selectUsers(sql, sql`lower(u.email) = ${email.toLowerCase()} and u.aud = ${aud} and not u.is_sso_user`);
   return rows[0];

@@ -14,9 +14,9 @@ import { jsonBody, optionalObject, optionalString, validEmail } from "../request
 import {
   EMAIL_APP_METADATA,
   findUserByEmail,
-  findUserById,
   insertUser,
   mergeUserMetadata,
+  reloadUser,
   storeConfirmationToken,
   storeEmailChange,
   storeRecoveryToken,
@@ -109,7 +109,7 @@ export function adminLinkRoutes(services: AuthServices): Hono<AuthEnv> {
           }
         }
         const linkType: LinkType = type.startsWith("email_change") ? "email_change" : (type as LinkType);
-        return { user: (await findUserById(tx, userId!))!, hash, link: actionLink(services, hash, linkType, redirectTo) };
+        return { user: await reloadUser(tx, userId!), hash, link: actionLink(services, hash, linkType, redirectTo) };
       });
 
       return c.json({
@@ -134,9 +134,9 @@ export function adminLinkRoutes(services: AuthServices): Hono<AuthEnv> {
           ip: clientInfo(c).ip,
           traits: { user_id: userId, user_email: email },
         });
-        const user = (await findUserById(tx, userId))!;
+        const user = await reloadUser(tx, userId);
         await sendInvite(tx, services, user, resolveRedirect(settings, c.req.query("redirect_to")));
-        return (await findUserById(tx, userId))!;
+        return reloadUser(tx, userId);
       });
       return c.json(userJson(invited));
     });

@@ -22,6 +22,7 @@ import {
   mergeAppMetadata,
   mergeUserMetadata,
   NIL_UUID,
+  reloadUser,
   setBannedUntil,
   setEmail,
   setRole,
@@ -112,7 +113,7 @@ export function adminUserRoutes(services: AuthServices): Hono<AuthEnv> {
       if (body.app_metadata) await mergeAppMetadata(tx, userId, body.app_metadata);
       if (body.email_confirm) await confirmEmail(tx, userId);
       if (bannedUntil !== undefined) await setBannedUntil(tx, userId, bannedUntil);
-      return (await findUserById(tx, userId))!;
+      return reloadUser(tx, userId);
     });
     return c.json(userJson(created));
   });
@@ -157,7 +158,7 @@ export function adminUserRoutes(services: AuthServices): Hono<AuthEnv> {
         ip: clientInfo(c).ip,
         traits: { user_id: user.id, user_email: email || user.email, user_phone: user.phone ?? "" },
       });
-      return (await findUserById(tx, user.id))!;
+      return reloadUser(tx, user.id);
     });
     return c.json(userJson(updated));
   });

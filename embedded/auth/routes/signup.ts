@@ -16,7 +16,7 @@ import {
   confirmEmail,
   EMAIL_APP_METADATA,
   findUserByEmail,
-  findUserById,
+  reloadUser,
   insertEmailIdentity,
   insertUser,
   userJson,
@@ -63,7 +63,7 @@ export function signupRoutes(services: AuthServices): Hono<AuthEnv> {
       const userId =
         existing?.id ?? (await insertUser(tx, { email, encryptedPassword, userMetadata: data, appMetadata: EMAIL_APP_METADATA }));
       if (existing) await insertEmailIdentity(tx, userId, email, data);
-      const user = (await findUserById(tx, userId))!;
+      const user = await reloadUser(tx, userId);
       if (autoconfirm) {
         await recordAudit(tx, userActor(user), "user_signedup", { traits: { provider: "email" }, ip: client.ip });
         await confirmEmail(tx, userId);
@@ -72,7 +72,7 @@ export function signupRoutes(services: AuthServices): Hono<AuthEnv> {
       }
       await recordAudit(tx, userActor(user), "user_confirmation_requested", { traits: { provider: "email" }, ip: client.ip });
       await sendConfirmation(tx, services, user, redirectTo);
-      return { user: userJson((await findUserById(tx, userId))!) };
+      return { user: userJson(await reloadUser(tx, userId)) };
     });
 
     if ("alreadyRegistered" in outcome) {

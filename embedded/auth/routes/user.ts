@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { recordAudit, userActor } from "../audit.ts";
-import { requireUser } from "../callers.ts";
+import { requireUser, signedInUser } from "../callers.ts";
 import { clientInfo, enforceRateLimit, type AuthEnv, type AuthServices } from "../context.ts";
 import { sendEmailChange } from "../emails.ts";
 import { ERRORS } from "../errors.ts";
@@ -10,7 +10,7 @@ import { checkPasswordStrength, hashPassword, passwordMatches } from "../passwor
 import { resolveRedirect } from "../redirects.ts";
 import { jsonBody, optionalObject, optionalString, refusePkce, validEmail } from "../request-input.ts";
 import { endSessions, type LogoutScope } from "../sessions.ts";
-import { findUserByEmail, findUserById, hasPassword, mergeUserMetadata, storePassword, userJson } from "../users.ts";
+import { findUserByEmail, hasPassword, mergeUserMetadata, reloadUser, storePassword, userJson } from "../users.ts";
 
 const userUpdateBody = z.object({
   email: optionalString,
@@ -29,15 +29,14 @@ export function userRoutes(services: AuthServices): Hono<AuthEnv> {
     .use("/user", requireUser(services))
     .use("/logout", requireUser(services))
     .get("/user", (c) => {
-      if (c.var.claims.aud !== c.var.user!.aud) {
-        throw ERRORS.validation("Token audience doesn't match request audience");
-      }
-      return c.json(userJson(c.var.user!));
+      const user = signedInUser(c);
+      if (c.var.claims.aud !== user.aud) throw ERRORS.validation("Token audience doesn't match request audience");
+      return c.json(userJson(user));
     })
     .put("/user", async (c) => {
       enforceRateLimit(c, services.limits.userUpdate);
       const body = await jsonBody(c, userUpdateBody);
-      const user = c.var.user!;
+      const user = signedInUser(c);
       const session = c.var.session;
       const email = body.email ? validEmail(body.email) : "";
       const changesEmail = email !== "" && email !== user.email;
@@ -70,14 +69,14 @@ export function userRoutes(services: AuthServices): Hono<AuthEnv> {
           await sendEmailChange(tx, services, user, email, resolveRedirect(settings, c.req.query("redirect_to")));
         }
         await recordAudit(tx, userActor(user), "user_modified", { ip });
-        return (await findUserById(tx, user.id))!;
+        return reloadUser(tx, user.id);
       });
       return c.json(userJson(updated));
     })
     .post("/logout", async (c) => {
       const scope = LOGOUT_SCOPES[c.req.query("scope") ?? ""];
       if (!scope) throw ERRORS.validation(`Unsupported logout scope "${c.req.query("scope")}"`);
-      const user = c.var.user!;
+      const user = signedInUser(c);
       await sql.begin(async (tx) => {
         await recordAudit(tx, userActor(user), "logout", { ip: clientInfo(c).ip });
         await endSessions(tx, user.id, c.var.session?.id, scope);
