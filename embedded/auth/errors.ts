@@ -32,14 +32,13 @@ export class OAuthError extends Error {
 }
 
 const INVALID_LOGIN = "Invalid login credentials";
-export const DUPLICATE_EMAIL = "A user with this email address has already been registered";
+const DUPLICATE_EMAIL = "A user with this email address has already been registered";
 
 export const ERRORS = {
   validation: (message: string, status = 400) => new AuthError(status, "validation_failed", message),
   badJson: (detail: string) => new AuthError(400, "bad_json", `Could not parse request body as JSON: ${detail}`),
   bodyTooLarge: (limit: number) =>
     new AuthError(413, "request_entity_too_large", `Request body too large (max ${limit} bytes)`),
-  notFound: () => new AuthError(404, "unknown", "Not Found"),
 
   invalidCredentials: () => new AuthError(400, "invalid_credentials", INVALID_LOGIN),
   unsupportedGrantType: () => new AuthError(400, "invalid_credentials", "unsupported_grant_type"),
