@@ -10,8 +10,8 @@ import { storeConfirmationToken, storeEmailChange, storeRecoveryToken, type User
 
 type Tx = postgres.TransactionSql;
 
-/** The `type` a verification link carries (generate_link's email_change_* become email_change). */
-export type LinkType = "signup" | "invite" | "recovery" | "magiclink" | "email_change";
+/** The `type` a verification link carries: one per kind of mail (generate_link's email_change_* are email_change). */
+export type LinkType = MailKind;
 
 export function actionLink(services: AuthServices, tokenHash: string, type: LinkType, redirectTo: string): string {
   const query = `token=${encodeURIComponent(tokenHash)}&type=${type}&redirect_to=${encodeURIComponent(redirectTo)}`;
@@ -28,7 +28,7 @@ function enforceSendFrequency(services: AuthServices, lastSentAt: Date | null): 
   if (wait > 0) throw ERRORS.overEmailSendRateLimit(wait);
 }
 
-async function mailToken(services: AuthServices, kind: MailKind & LinkType, to: string, token: OneTimeToken, redirectTo: string) {
+async function mailToken(services: AuthServices, kind: LinkType, to: string, token: OneTimeToken, redirectTo: string) {
   await services.mailer.send(
     composeMail(kind, { to, otp: token.otp, actionLink: actionLink(services, token.hash, kind, redirectTo) }),
   );

@@ -46,7 +46,8 @@ const TEMPLATES: Record<MailKind, Template> = {
   email_change: {
     subject: "Confirm your new email address",
     heading: "Confirm the change of your e-mail address",
-    intro: ({ currentEmail, newEmail }) => `Open this link to confirm changing your e-mail address from ${currentEmail} to ${newEmail}:`,
+    intro: ({ currentEmail, newEmail }) =>
+      `Open this link to confirm changing your e-mail address from ${currentEmail} to ${newEmail}:`,
     action: "Confirm the change",
   },
 };

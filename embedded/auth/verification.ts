@@ -66,9 +66,13 @@ export function verifyOneTimeToken(services: AuthServices, request: VerifyReques
     if (isExpired(user[SENT_AT[column]] as Date | null, services.settings.email.otp_expiry)) {
       throw ERRORS.otpExpired(request.failure);
     }
-    const type: VerifyType = request.type === "email" ? (column === "confirmation_token" ? "signup" : "magiclink") : request.type;
+    const typedCodeType = column === "confirmation_token" ? "signup" : "magiclink";
+    const type: VerifyType = request.type === "email" ? typedCodeType : request.type;
     const audit = (action: "user_signedup" | "login" | "user_modified") =>
-      recordAudit(tx, userActor(user), action, { ip: request.client.ip, traits: action === "user_signedup" ? { provider: "email" } : undefined });
+      recordAudit(tx, userActor(user), action, {
+        ip: request.client.ip,
+        traits: action === "user_signedup" ? { provider: "email" } : undefined,
+      });
 
     switch (type) {
       case "signup":

@@ -82,7 +82,10 @@ export function adminLinkRoutes(services: AuthServices): Hono<AuthEnv> {
           case "invite":
             if (existing?.email_confirmed_at) throw ERRORS.emailExists();
             userId ??= await createUser();
-            await recordAudit(tx, adminActor(adminRole(c)), "user_invited", { ip, traits: { user_id: userId, user_email: email } });
+            await recordAudit(tx, adminActor(adminRole(c)), "user_invited", {
+              ip,
+              traits: { user_id: userId, user_email: email },
+            });
             await storeConfirmationToken(tx, userId, hash, { invited: true });
             break;
           case "signup":
@@ -129,7 +132,12 @@ export function adminLinkRoutes(services: AuthServices): Hono<AuthEnv> {
       const invited = await sql.begin(async (tx) => {
         const userId =
           existing?.id ??
-          (await insertUser(tx, { email, encryptedPassword: "", userMetadata: body.data ?? {}, appMetadata: EMAIL_APP_METADATA }));
+          (await insertUser(tx, {
+            email,
+            encryptedPassword: "",
+            userMetadata: body.data ?? {},
+            appMetadata: EMAIL_APP_METADATA,
+          }));
         await recordAudit(tx, adminActor(adminRole(c)), "user_invited", {
           ip: clientInfo(c).ip,
           traits: { user_id: userId, user_email: email },
