@@ -13,31 +13,50 @@
 -- `isa` semantics: a document is of its own class_name and of every superclass, named by the stem
 -- of superclasses[].definition ('$NDIDOCUMENTPATH/daq/daqsystem.json' -> 'daqsystem'). MATLAB
 -- writes a one-element superclasses array as a bare object; both shapes are read.
+-- Written in PL/pgSQL without regular expressions or set-returning calls: it runs for every
+-- stored document (a generated column), so it is kept to a few microseconds.
 create or replace function private.ndi_class_lineage(document jsonb) returns text[]
-language sql
+language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select coalesce(pg_catalog.array_agg(distinct lineage.name order by lineage.name), '{}')
-  from (
-    select document #>> '{document_class,class_name}' as name
-    union all
-    select pg_catalog.regexp_replace(document #>> '{document_class,definition}', '^.*[/\\]|\.json$', '', 'g')
-    union all
-    select pg_catalog.regexp_replace(superclass.value ->> 'definition', '^.*[/\\]|\.json$', '', 'g')
-    from pg_catalog.jsonb_array_elements(
-      case pg_catalog.jsonb_typeof(document #> '{document_class,superclasses}')
-        when 'array' then document #> '{document_class,superclasses}'
-        when 'object' then pg_catalog.jsonb_build_array(document #> '{document_class,superclasses}')
-        else '[]'::jsonb
-      end) as superclass
-    where pg_catalog.jsonb_typeof(superclass.value) = 'object'
-  ) as lineage
-  where lineage.name is not null and lineage.name <> ''
+declare
+  class jsonb := document -> 'document_class';
+  superclasses jsonb;
+  lineage text[] := '{}';
+  name text;
+  definition text;
+begin
+  if pg_catalog.jsonb_typeof(class) is distinct from 'object' then
+    return lineage;
+  end if;
+  superclasses := case pg_catalog.jsonb_typeof(class -> 'superclasses')
+    when 'array' then class -> 'superclasses'
+    when 'object' then pg_catalog.jsonb_build_array(class -> 'superclasses')
+    else '[]'::jsonb
+  end;
+  -- -2: class_name, -1: the class's own definition, 0..n-1: the superclasses' definitions.
+  for i in -2 .. pg_catalog.jsonb_array_length(superclasses) - 1 loop
+    if i = -2 then
+      name := class ->> 'class_name';
+    else
+      definition := case when i = -1 then class ->> 'definition' else superclasses -> i ->> 'definition' end;
+      -- '$NDIDOCUMENTPATH/daq/daqsystem.json' -> 'daqsystem' (either slash).
+      name := pg_catalog.reverse(pg_catalog.split_part(pg_catalog.reverse(pg_catalog.translate(definition, '\', '/')), '/', 1));
+      if pg_catalog.right(name, 5) = '.json' then
+        name := pg_catalog.left(name, -5);
+      end if;
+    end if;
+    if name <> '' and not name = any (lineage) then
+      lineage := lineage || name;
+    end if;
+  end loop;
+  return lineage;
+end
 $$;
 comment on function private.ndi_class_lineage(jsonb) is
-  'Class name plus superclass names (definition file stems) of an NDI document: what `isa` matches.';
+  'Class name, then superclass names (definition file stems), of an NDI document: what `isa` matches.';
 
 -- depends_on as an array of {name, value} (MATLAB writes a single dependency as a bare object).
 create or replace function private.ndi_depends_on(document jsonb) returns jsonb
@@ -100,18 +119,23 @@ comment on column public.documents.created_at is 'When it was added.';
 comment on column public.documents.updated_at is 'Last change.';
 
 -- Hot paths of the contract:
---   list by dataset in creation order, stable paging  -> (dataset_id, id)
---   document-class-counts                              -> (dataset_id, class_name), index-only
---   lookup by NDI id (sync, BFF ndiId resolution)      -> (ndi_id), (dataset_id, ndi_id)
+--   list by dataset in creation order, stable paging  -> (dataset_id, id), covering the list's
+--                                                         summary (ndi_id, name, class_name):
+--                                                         index-only, even at deep offsets
+--   document-class-counts                              -> the same index, index-only
+--   lookup by NDI id (sync, BFF ndiId resolution)      -> (ndi_id)
 --   ndiquery isa                                       -> GIN class_lineage
 --   ndiquery depends_on                                -> GIN depends_on jsonb_path_ops (@>)
 --   ndiquery exact field values (exact_string, exact_number, hasmember on any path)
 --                                                      -> GIN data jsonb_path_ops (@>)
 --   deleted list and purge                             -> partial indexes on the deleted rows
-create index documents_dataset_id_idx on public.documents (dataset_id, id) where deleted_at is null;
-create index documents_class_counts_idx on public.documents (dataset_id, class_name) where deleted_at is null;
+-- Under RLS, Postgres uses a condition as an index condition only if its operator is leakproof:
+-- `=` on text is, `@>` is not. So the btree paths work in plain queries as the caller, and the
+-- GIN paths are reached through public.find_document_ids (ndiquery migration), which applies the
+-- same read rule itself.
+create index documents_dataset_id_idx on public.documents (dataset_id, id) include (ndi_id, name, class_name)
+  where deleted_at is null;
 create index documents_ndi_id_idx on public.documents (ndi_id) where deleted_at is null;
-create index documents_dataset_ndi_id_idx on public.documents (dataset_id, ndi_id) where deleted_at is null;
 create index documents_class_lineage_idx on public.documents using gin (class_lineage) where deleted_at is null;
 create index documents_depends_on_idx on public.documents using gin (depends_on jsonb_path_ops) where deleted_at is null;
 create index documents_data_idx on public.documents using gin (data jsonb_path_ops) where deleted_at is null;

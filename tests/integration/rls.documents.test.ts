@@ -210,7 +210,7 @@ describe("fields the API derives from the JSON", () => {
           ndi_id: "41269345148e40b8_40ddef57dbdd8c93",
           name: "probe A",
           class_name: "element_epoch",
-          class_lineage: ["base", "element_epoch"],
+          class_lineage: ["element_epoch", "base"],
           depends_on: [{ name: "element_id", value: "abc" }],
           size_bytes: expect.any(Number),
         },
@@ -287,4 +287,46 @@ describe("every actor reads the same documents through ndiquery-style filters as
       expect(names(rows).every((name) => name.endsWith(".1"))).toBe(true);
     });
   }
+});
+
+describe("ndiquery's indexed search, find_document_ids(), applies the same read rule", () => {
+  matrix(
+    {
+      anon: ["published.1"],
+      outsider: ["published.1"],
+      viewer: ["draft.1", "published.1"],
+      member: ["draft.1", "published.1"],
+      admin: ["draft.1", "published.1"],
+      owner: ["draft.1", "published.1"],
+      platformAdmin: ["draft.1", "foreign.1", "published.1"],
+      memberB: ["foreign.1", "published.1"],
+    },
+    (actor) => as(world, actor, async (tx) => names(await tx`select id from public.find_document_ids('all', array['subject']) as id`)),
+  );
+
+  it("scopes: public, private, and dataset ids (unreadable ones silently dropped)", async () => {
+    await as(world, "member", async (tx) => {
+      const find = async (scope: string) => names(await tx`select id from public.find_document_ids(${scope}) as id`);
+      expect(await find("public")).toEqual(["published.1", "published.2"]);
+      expect(await find("private")).toEqual(["draft.1", "draft.2"]);
+      expect(await find(`${world.datasets.foreign},${world.datasets.draft}, 000000000000000000000000`)).toEqual(["draft.1", "draft.2"]);
+    });
+  });
+
+  it("depends_on and exact values", async () => {
+    await as(world, "member", async (tx) => {
+      await tx`insert into public.documents (dataset_id, data) values
+        (${world.datasets.draft}, ${tx.json(ndiDocument("probe-1", "probe", { depends_on: [{ name: "subject_id", value: "draft-1" }], probe: { name: "p7" } }))})`;
+      const dependents = await tx`select count(*)::int as n from public.find_document_ids('all', null, '[{"name": "subject_id", "value": "draft-1"}]')`;
+      const anyName = await tx`select count(*)::int as n from public.find_document_ids('all', null, '[{"value": "draft-1"}]')`;
+      const exact = await tx`select count(*)::int as n from public.find_document_ids('all', array['probe'], null, '{"probe": {"name": "p7"}}')`;
+      expect([dependents[0]!.n, anyName[0]!.n, exact[0]!.n]).toEqual([1, 1, 1]);
+    });
+  });
+
+  it("a malformed scope is an error", async () => {
+    expect(await attempt(() => as(world, "anon", (tx) => tx`select public.find_document_ids('mine')`))).toBe(
+      "error 22023: scope must be public, private, all or a comma-separated list of dataset ids",
+    );
+  });
 });
