@@ -9,6 +9,7 @@ import {
   attemptIn,
   buildWorld,
   matrix,
+  one,
   outcome,
   rowCount as count,
   type Actor,
@@ -319,7 +320,7 @@ describe("undelete the soft-deleted dataset", () => {
       as(world, actor, async (tx) => {
         const [row] = await tx`select id, deleted_at from public.undelete_dataset(${world.datasets.deleted})`;
         expect(row).toEqual({ id: world.datasets.deleted, deleted_at: null });
-        const [{ n }] = await tx`select document_count::int as n from public.datasets where id = ${world.datasets.deleted}`;
+        const { n } = one(await tx`select document_count::int as n from public.datasets where id = ${world.datasets.deleted}`);
         expect(n).toBe(2); // documents survive the round trip
         expect(await tx`select count(*)::int as n from public.documents where dataset_id = ${world.datasets.deleted}`).toEqual([{ n: 2 }]);
         return "restored";

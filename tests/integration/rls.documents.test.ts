@@ -8,6 +8,7 @@ import {
   attempt,
   buildWorld,
   matrix,
+  one,
   ndiDocument,
   rowCount,
   type Actor,
@@ -142,9 +143,9 @@ describe("soft-delete a document of the draft with delete_documents()", () => {
     },
     (actor) =>
       as(world, actor, async (tx) => {
-        const [{ n }] = await tx`select public.delete_documents(${world.datasets.draft}, ${[doc("draft.1"), "ffffffffffffffffffffffff"]}) as n`;
+        const { n } = one(await tx`select public.delete_documents(${world.datasets.draft}, ${[doc("draft.1"), "ffffffffffffffffffffffff"]}) as n`);
         const visible = await tx`select id from public.documents where id = ${doc("draft.1")}`;
-        const [{ count }] = await tx`select document_count as count from public.datasets where id = ${world.datasets.draft}`;
+        const { count } = one(await tx`select document_count as count from public.datasets where id = ${world.datasets.draft}`);
         expect(count).toBe(1);
         return `${n} soft-deleted${visible.length === 0 ? ", now hidden" : ", STILL VISIBLE"}`;
       }),
@@ -158,7 +159,7 @@ describe("soft-delete a document of the draft with delete_documents()", () => {
 
   it("when=now removes the rows at once, soft-deleted ones included", async () => {
     await as(world, "member", async (tx) => {
-      const [{ n }] = await tx`select public.delete_documents(${world.datasets.draft}, ${[doc("draft.1"), doc("draft.gone")]}, '0') as n`;
+      const { n } = one(await tx`select public.delete_documents(${world.datasets.draft}, ${[doc("draft.1"), doc("draft.gone")]}, '0') as n`);
       expect(n).toBe(2);
       expect(await tx`select id from public.deleted_documents(${world.datasets.draft})`).toEqual([]);
     });

@@ -1,16 +1,16 @@
 // Permission matrix for jobs and the audit log, and the job state machine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, attempt, buildWorld, matrix, type Actor, type World } from "../support/rls-fixtures.ts";
+import { as, attempt, buildWorld, matrix, one, type Actor, type World } from "../support/rls-fixtures.ts";
 
 let world: World;
 let draftJob: string;
 let foreignJob: string;
 beforeAll(async () => {
   world = await buildWorld();
-  [{ id: draftJob }] = await world.sql<{ id: string }[]>`
-    insert into public.jobs (kind, dataset_id, created_by) values ('file_bulk_upload', ${world.datasets.draft}, ${world.users.member.id}) returning id`;
-  [{ id: foreignJob }] = await world.sql<{ id: string }[]>`
-    insert into public.jobs (kind, dataset_id, created_by) values ('document_bulk_upload', ${world.datasets.foreign}, ${world.users.memberB.id}) returning id`;
+  ({ id: draftJob } = one(await world.sql<{ id: string }[]>`
+    insert into public.jobs (kind, dataset_id, created_by) values ('file_bulk_upload', ${world.datasets.draft}, ${world.users.member.id}) returning id`));
+  ({ id: foreignJob } = one(await world.sql<{ id: string }[]>`
+    insert into public.jobs (kind, dataset_id, created_by) values ('document_bulk_upload', ${world.datasets.foreign}, ${world.users.memberB.id}) returning id`));
   // Something for the audit trail of both organizations, done through the API as their users.
   await world.sql.begin(async (tx) => {
     await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify({ sub: world.users.admin.id, role: "authenticated" })}, true)`;

@@ -1,13 +1,13 @@
 // Permission matrix for organizations, memberships, profiles, platform admins and analyst logins.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, attempt, buildWorld, matrix, rowCount, type Actor, type World } from "../support/rls-fixtures.ts";
+import { as, attempt, buildWorld, matrix, one, rowCount, type Actor, type World } from "../support/rls-fixtures.ts";
 
 let world: World;
 let orgEmpty: string;
 beforeAll(async () => {
   world = await buildWorld();
   // An organization without datasets, owned by `owner` and administered by `admin`, to delete.
-  [{ id: orgEmpty }] = await world.sql<{ id: string }[]>`insert into public.organizations (name) values ('Empty') returning id`;
+  ({ id: orgEmpty } = one(await world.sql<{ id: string }[]>`insert into public.organizations (name) values ('Empty') returning id`));
   await world.sql`insert into public.organization_members (organization_id, user_id, role) values
     (${orgEmpty}, ${world.users.owner.id}, 'owner'), (${orgEmpty}, ${world.users.admin.id}, 'admin')`;
 });
@@ -275,7 +275,7 @@ describe("platform admins: only the service role grants the flag", () => {
     await world.sql`update auth.users set raw_user_meta_data = '{"isAdmin": true, "role": "admin"}' where id = ${member("outsider")}`;
     const rows = await as(world, "outsider", (tx) => tx`select id from public.datasets`);
     expect(rows.map((row) => world.nameOf(row.id))).toEqual(["published"]);
-    const [{ admin }] = await as(world, "outsider", (tx) => tx`select private.is_platform_admin() as admin`);
+    const { admin } = one(await as(world, "outsider", (tx) => tx`select private.is_platform_admin() as admin`));
     expect(admin).toBe(false);
   });
 });

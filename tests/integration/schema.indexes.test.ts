@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../embedded/migrations.ts";
 import { asRole, type Claims } from "../support/roles.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { one } from "../support/rls-fixtures.ts";
 
 const DOCUMENTS = 200_000;
 const LOADERS = 2;
@@ -46,9 +47,9 @@ beforeAll(async () => {
   await sql`vacuum analyze public.documents`;
   await sql`vacuum analyze public.datasets`;
 
-  [{ id: big, organization_id: org }] = await sql<{ id: string; organization_id: string }[]>`
-    select id, organization_id from public.datasets where name = 'synthetic dataset 1'`;
-  [{ id: small }] = await sql<{ id: string }[]>`select id from public.datasets where name = 'synthetic dataset 41'`;
+  ({ id: big, organization_id: org } = one(await sql<{ id: string; organization_id: string }[]>`
+    select id, organization_id from public.datasets where name = 'synthetic dataset 1'`));
+  ({ id: small } = one(await sql<{ id: string }[]>`select id from public.datasets where name = 'synthetic dataset 41'`));
   await sql`insert into auth.users (id, email) values (${member.sub as string}, 'member@example.org')`;
   await sql`insert into public.organization_members (organization_id, user_id, role) values (${org}, ${member.sub as string}, 'member')`;
 }, 120_000);
@@ -88,8 +89,8 @@ const asAnon = <T>(work: (tx: postgres.TransactionSql) => Promise<T>) => asRole(
 /** The plan of find_document_ids' query, as its definer runs it: RLS off, the caller's claims on. */
 async function searchPlan(claims: Claims | null, ...args: unknown[]): Promise<string[]> {
   const run = async (tx: postgres.TransactionSql) => {
-    const [{ query }] = await tx`select private.find_document_ids_sql(${args[0] as string}, ${(args[1] as string[]) ?? null},
-      ${args[2] ? tx.json(args[2] as object) : null}, ${args[3] ? tx.json(args[3] as object) : null}) as query`;
+    const { query } = one(await tx`select private.find_document_ids_sql(${args[0] as string}, ${(args[1] as string[]) ?? null},
+      ${args[2] ? tx.json(args[2] as postgres.JSONValue) : null}, ${args[3] ? tx.json(args[3] as postgres.JSONValue) : null}) as query`);
     await tx`reset role`;
     return planOf(tx, query);
   };
@@ -167,8 +168,8 @@ describe("ndiquery through find_document_ids (RLS applied inside), GIN paths", (
 
   it("returns exactly the readable matches", async () => {
     const found = await asAnon((tx) => tx`select count(*)::int as n from public.find_document_ids('all', array['oneepoch'])`);
-    const [{ n }] = await sql`select count(*)::int as n from public.documents d join public.datasets s on s.id = d.dataset_id
-                               where s.is_published and 'oneepoch' = any (d.class_lineage)`;
+    const { n } = one(await sql`select count(*)::int as n from public.documents d join public.datasets s on s.id = d.dataset_id
+                               where s.is_published and 'oneepoch' = any (d.class_lineage)`);
     expect(found).toEqual([{ n }]);
     expect(n).toBeGreaterThan(0);
   });

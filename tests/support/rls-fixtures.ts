@@ -56,15 +56,15 @@ export async function buildWorld(): Promise<World> {
     await tx`insert into public.platform_admins (user_id) values (${users.platformAdmin.id})`;
   });
 
-  const [{ id: orgA }] = await sql<{ id: string }[]>`insert into public.organizations (name) values ('Lab A') returning id`;
-  const [{ id: orgB }] = await sql<{ id: string }[]>`insert into public.organizations (name) values ('Lab B') returning id`;
-  names.set(orgA!, "orgA").set(orgB!, "orgB");
+  const { id: orgA } = one(await sql<{ id: string }[]>`insert into public.organizations (name) values ('Lab A') returning id`);
+  const { id: orgB } = one(await sql<{ id: string }[]>`insert into public.organizations (name) values ('Lab B') returning id`);
+  names.set(orgA, "orgA").set(orgB, "orgB");
   const roles: [Actor, string, string][] = [
-    ["owner", orgA!, "owner"],
-    ["admin", orgA!, "admin"],
-    ["member", orgA!, "member"],
-    ["viewer", orgA!, "viewer"],
-    ["memberB", orgB!, "member"],
+    ["owner", orgA, "owner"],
+    ["admin", orgA, "admin"],
+    ["member", orgA, "member"],
+    ["viewer", orgA, "viewer"],
+    ["memberB", orgB, "member"],
   ];
   for (const [actor, org, role] of roles) {
     await sql`insert into public.organization_members (organization_id, user_id, role)
@@ -74,21 +74,21 @@ export async function buildWorld(): Promise<World> {
   const datasets = {} as Record<DatasetKey, string>;
   const documents: Record<string, string> = {};
   for (const key of DATASETS) {
-    const org = key === "foreign" ? orgB! : orgA!;
-    const [{ id }] = await sql<{ id: string }[]>`
+    const org = key === "foreign" ? orgB : orgA;
+    const { id } = one(await sql<{ id: string }[]>`
       insert into public.datasets (organization_id, name, created_by)
-      values (${org}, ${`Dataset ${key}`}, ${users.member.id}) returning id`;
-    datasets[key] = id!;
-    names.set(id!, key);
+      values (${org}, ${`Dataset ${key}`}, ${users.member.id}) returning id`);
+    datasets[key] = id;
+    names.set(id, key);
     for (const n of [1, 2]) {
       const [doc] = await sql<{ id: string }[]>`
         insert into public.documents (dataset_id, data)
-        values (${id!}, ${sql.json(ndiDocument(`${key}-${n}`, n === 1 ? "subject" : "element"))}) returning id`;
+        values (${id}, ${sql.json(ndiDocument(`${key}-${n}`, n === 1 ? "subject" : "element"))}) returning id`;
       documents[`${key}.${n}`] = doc!.id;
       names.set(doc!.id, `${key}.${n}`);
     }
     await putObject(sql, `${id}/file-${key}`, 100);
-    await sql`insert into public.files (dataset_id, uid, object_key) values (${id!}, ${`file-${key}`}, ${`${id}/file-${key}`})`;
+    await sql`insert into public.files (dataset_id, uid, object_key) values (${id}, ${`file-${key}`}, ${`${id}/file-${key}`})`;
   }
   // A registered file whose bytes never arrived, and a soft-deleted document, in the draft.
   await sql`insert into public.files (dataset_id, uid, object_key)
@@ -108,8 +108,8 @@ export async function buildWorld(): Promise<World> {
     db,
     sql,
     users,
-    orgA: orgA!,
-    orgB: orgB!,
+    orgA: orgA,
+    orgB: orgB,
     datasets,
     documents,
     nameOf: (id) => names.get(id) ?? id,
@@ -178,7 +178,7 @@ export async function outcome(work: () => Promise<unknown>): Promise<unknown> {
 }
 
 /** One test per actor: the cell's outcome() must equal the expected value exactly. */
-export function matrix<T>(expected: Record<Actor, T>, cell: (actor: Actor) => Promise<unknown>): void {
+export function matrix(expected: Record<Actor, unknown>, cell: (actor: Actor) => Promise<unknown>): void {
   for (const actor of ACTORS) {
     it(`${actor} -> ${JSON.stringify(expected[actor])}`, async () => {
       expect(await outcome(() => cell(actor))).toEqual(expected[actor]);
@@ -188,3 +188,9 @@ export function matrix<T>(expected: Record<Actor, T>, cell: (actor: Actor) => Pr
 
 /** "1 row" / "3 rows": how many rows an UPDATE or DELETE touched. */
 export const rowCount = (result: { count: number }) => `${result.count} row${result.count === 1 ? "" : "s"}`;
+
+/** The single row of a result (fails loudly when there is none). */
+export function one<T>(rows: readonly T[]): T {
+  if (rows.length === 0) throw new Error("expected a row, got none");
+  return rows[0]!;
+}
