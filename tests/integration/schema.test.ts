@@ -2,6 +2,7 @@
 // explained, definer functions pinned, ids in the clients' shape, and the migration history as
 // the supabase CLI sees it.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import path from "node:path";
 import postgres from "postgres";
@@ -170,15 +171,27 @@ describe("storage", () => {
   });
 });
 
-describe("migration history", () => {
+/** Runs the project's supabase CLI against this test database. */
+async function supabaseCli(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    path.join(PROJECT_ROOT, "node_modules", ".bin", "supabase"),
+    [...args, `--remote=${db.adminUrl}?sslmode=disable`],
+    { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1" } },
+  );
+  return stdout;
+}
+
+describe("migration history and generated types", () => {
   it("supabase migration list shows every migration applied", async () => {
-    const url = `${db.adminUrl}?sslmode=disable`;
-    const { stdout } = await promisify(execFile)(path.join(PROJECT_ROOT, "node_modules", ".bin", "supabase"), ["migration", "list", `--remote=${url}`], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1" },
-    });
+    const stdout = await supabaseCli("migration", "list");
     const applied = [...stdout.matchAll(/^\s*`?(\d{14})`?\s*\|\s*`?(\d{14})?`?\s*\|/gm)].map((match) => [match[1], match[2]]);
     const local = listMigrationFiles().map((file) => file.version);
     expect(applied).toEqual(local.map((version) => [version, version]));
+  }, 30_000);
+
+  it("gateway/db/database.types.ts is what supabase gen types makes of the migrations (else: npm run db:types)", async () => {
+    const generated = await supabaseCli("gen", "types", "typescript", "--schema", "public");
+    const committed = readFileSync(path.join(PROJECT_ROOT, "gateway", "db", "database.types.ts"), "utf8");
+    expect(committed.endsWith(generated), "gateway/db/database.types.ts is stale: run npm run db:types").toBe(true);
   }, 30_000);
 });
