@@ -8,7 +8,8 @@
 -- The API shows file bulk uploads with its own state names: running is "extracting";
 -- progress_done is filesExtracted and progress_total totalFiles.
 --
--- Who may do what: members of the dataset's organization (and the job's creator) see its jobs;
+-- Who may do what: members of the dataset's organization (and the job's creator) see its jobs,
+-- platform admins all jobs;
 -- members with upload rights queue uploads, readers queue downloads, organization admins queue
 -- publishing and DOI deposits. Only the service role changes jobs.
 
@@ -132,6 +133,10 @@ grant all on public.jobs to service_role;
 create policy "Members can see their datasets' jobs and users their own" on public.jobs
   for select to authenticated, ndi_analyst
   using (created_by = (select private.current_user_id()) or private.has_role_on_dataset(dataset_id));
+
+create policy "Platform admins can see every job" on public.jobs
+  for select to authenticated, ndi_analyst
+  using ((select private.is_platform_admin()));
 
 create policy "Members with upload rights can queue uploads" on public.jobs
   for insert to authenticated

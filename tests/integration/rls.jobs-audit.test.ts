@@ -42,6 +42,19 @@ describe("jobs: which each actor sees", () => {
   );
 });
 
+describe("jobs: the server's own jobs (purges) are visible to platform admins only", () => {
+  matrix(
+    { anon: "denied", outsider: 0, viewer: 0, member: 0, admin: 0, owner: 0, platformAdmin: 1, memberB: 0 },
+    (actor) =>
+      as(world, actor, async (tx) => {
+        await tx`select set_config('role', 'service_role', true)`;
+        await tx`insert into public.jobs (kind, params) values ('purge', '{"prefix": "x/"}')`;
+        await tx`select set_config('role', ${actor === "anon" ? "anon" : "authenticated"}, true)`;
+        return one(await tx`select count(*)::int as n from public.jobs where kind = 'purge'`).n;
+      }),
+  );
+});
+
 const queue = (actor: Actor, kind: string, dataset: keyof World["datasets"]) =>
   as(world, actor, async (tx) => {
     const [job] = await tx`insert into public.jobs (kind, dataset_id) values (${kind}, ${world.datasets[dataset]}) returning state, created_by, id`;
