@@ -84,6 +84,8 @@ export async function startSupabaseServices(options: ServicesOptions): Promise<R
     serviceRoleKey: keys.serviceRoleKey,
     jwtSecret: options.jwtSecret,
     databaseUrl: options.gatewayDatabaseUrl,
+    // The job runner creates its graphile_worker schema, which `authenticator` may not.
+    jobsDatabaseUrl: options.adminUrl,
     host,
     port: options.gatewayPort ?? 0,
   });

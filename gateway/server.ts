@@ -9,11 +9,12 @@ import { serve } from "@hono/node-server";
 import { createGatewayApp, API_BASE_PATH, type GatewayDeps } from "./app/create-app.ts";
 import { GatewayConfigError, parseGatewayEnv, resolveGatewayConfig, type GatewayConfigInput } from "./app/env.ts";
 import { createLogger } from "./app/logger.ts";
+import { startGatewayJobRunner } from "./jobs/index.ts";
 
 export interface RunningGateway {
   /** Base URL for NDI clients, including /v1 (NDI_PUBLIC_URL when set). */
   url: string;
-  /** Stops accepting, lets in-flight requests finish, then closes the database pool. */
+  /** Stops accepting, lets in-flight requests finish, stops the job runner, then closes the database pool. */
   close: () => Promise<void>;
 }
 
@@ -24,11 +25,19 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
   const config = resolveGatewayConfig(input);
   const logger = deps.logger ?? createLogger(config);
   const gateway = createGatewayApp(config, { ...deps, logger });
+  let jobs;
+  try {
+    jobs = await startGatewayJobRunner(config, logger);
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
   // Plain HTTP/1.1 (no createServer option), so serve() gives a node:http Server.
   const server = serve({ fetch: gateway.app.fetch, hostname: config.host, port: config.port }) as Server;
   try {
     await once(server, "listening");
   } catch (error) {
+    await jobs.stop();
     await gateway.close();
     throw error;
   }
@@ -45,6 +54,7 @@ export async function startGateway(input: GatewayConfigInput, deps: GatewayDeps 
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearInterval(sweep);
     clearTimeout(deadline);
+    await jobs.stop();
     await gateway.close();
     logger.info("gateway stopped");
   };

@@ -32,6 +32,8 @@ describe("parseGatewayEnv", () => {
       logLevel: "info",
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
       dataBucket: "ndi-data",
+      jobsConcurrency: 2,
+      purgeSchedule: "* * * * *",
     });
   });
 

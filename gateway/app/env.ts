@@ -31,6 +31,16 @@ export const gatewayConfigSchema = z.object({
   dataBucket: z.string().min(1).default("ndi-data"),
   /** The gateway's base URL as clients reach it, including /v1 (behind a proxy); else the request's. */
   publicUrl: z.url({ protocol: /^https?$/ }).transform(withoutTrailingSlash).optional(),
+  /**
+   * The background job runner's login (default: databaseUrl). It installs the graphile_worker
+   * schema and switches to service_role, so `postgres` on a hosted project, the superuser embedded;
+   * a direct or session-mode connection (the runner LISTENs).
+   */
+  jobsDatabaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+  /** Background jobs run at the same time in this process. */
+  jobsConcurrency: z.number().int().min(1).max(64).default(2),
+  /** Crontab time fields of the sweep purging deletions past their grace period. */
+  purgeSchedule: z.string().min(1).default("* * * * *"),
 });
 
 /** What the app factory works with: every field present, defaults applied. */
@@ -50,9 +60,12 @@ export const GATEWAY_ENV_NAMES = {
   bodyLimitBytes: "NDI_BODY_LIMIT_BYTES",
   dataBucket: "NDI_DATA_BUCKET",
   publicUrl: "NDI_PUBLIC_URL",
+  jobsDatabaseUrl: "JOBS_DATABASE_URL",
+  jobsConcurrency: "NDI_JOBS_CONCURRENCY",
+  purgeSchedule: "NDI_PURGE_SCHEDULE",
 } as const satisfies Record<keyof GatewayConfig, string>;
 
-const NUMERIC_FIELDS = new Set<keyof GatewayConfig>(["port", "bodyLimitBytes"]);
+const NUMERIC_FIELDS = new Set<keyof GatewayConfig>(["port", "bodyLimitBytes", "jobsConcurrency"]);
 
 export class GatewayConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -62,6 +62,8 @@ export async function createTestGatewayConfig(overrides: Partial<GatewayConfigIn
     serviceRoleKey: keys.serviceRoleKey,
     jwtSecret: keys.jwtSecret,
     databaseUrl: database.authenticatorUrl,
+    // startGateway's job runner installs graphile_worker: a superuser's job.
+    jobsDatabaseUrl: database.adminUrl,
     ...overrides,
   });
   return {
