@@ -6,6 +6,7 @@ import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { Logger } from "pino";
 import postgres from "postgres";
+import { sessionChecker } from "../db/sessions.ts";
 import { httpErrors } from "../errors/api-error.ts";
 import { notFound, onError, renderApiError } from "../errors/handlers.ts";
 import { identifyCaller } from "../middleware/caller.ts";
@@ -13,7 +14,7 @@ import { databaseAsCaller } from "../middleware/database.ts";
 import { REQUEST_ID_HEADER, requestId } from "../middleware/request-id.ts";
 import { requestLogger } from "../middleware/request-logger.ts";
 import { supabaseClients } from "../middleware/supabase.ts";
-import { routers } from "../routes/index.ts";
+import { routers, tokenIgnoringPaths } from "../routes/index.ts";
 import type { GatewayConfig } from "./env.ts";
 import { createLogger } from "./logger.ts";
 import { configureOpenApi } from "./openapi.ts";
@@ -65,7 +66,13 @@ function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps, areaRouters: 
       },
     }),
   );
-  app.use(identifyCaller(config));
+  app.use(
+    identifyCaller({
+      jwtSecret: config.jwtSecret,
+      sessionIsActive: sessionChecker(sql),
+      tokenIgnoredPaths: new Set(tokenIgnoringPaths.map((path) => `${API_BASE_PATH}${path}`)),
+    }),
+  );
   app.use(databaseAsCaller(sql));
   app.use(supabaseClients(config));
 
