@@ -2,63 +2,35 @@
 // application/octet-stream, no Authorization), registration in `files` only once the bytes have
 // landed, and the download URL's GET, HEAD and Range answers — all over HTTP with plain fetch.
 import http from "node:http";
-import { createClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileDetailSchema, uploadUrlSchema } from "../../gateway/routes/files/files.routes.ts";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { enc, NO_SUCH_DATASET, startFilesWorld, type FilesWorld } from "../support/files-world.ts";
 
-let stack: TestStack;
+let world: FilesWorld;
+let stack: FilesWorld["stack"];
 let orgA: string;
-let orgB: string;
+let tokens: FilesWorld["tokens"];
 let draft: string;
 let published: string;
 let foreign: string;
-const tokens: Record<"member" | "viewer" | "memberB", string> = { member: "", viewer: "", memberB: "" };
-
-const NO_SUCH_DATASET = "000000000000000000000000";
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  [{ id: orgA }] = await stack.sql<{ id: string }[]>`insert into public.organizations (name) values ('Lab A') returning id`;
-  [{ id: orgB }] = await stack.sql<{ id: string }[]>`insert into public.organizations (name) values ('Lab B') returning id`;
-  for (const [actor, org, role] of [["member", orgA, "member"], ["viewer", orgA, "viewer"], ["memberB", orgB, "member"]] as const) {
-    const user = await stack.createUser();
-    await stack.sql`insert into public.organization_members (organization_id, user_id, role) values (${org}, ${user.id}, ${role})`;
-    tokens[actor] = await signIn(user.email, user.password);
-  }
+  world = await startFilesWorld();
+  ({ stack, orgA, tokens } = world);
   draft = await createDataset(orgA, "draft");
   published = await createDataset(orgA, "published");
-  foreign = await createDataset(orgB, "foreign");
+  foreign = await createDataset(world.orgB, "foreign");
   await uploadFile(published, "published-file", bytes("public bytes"));
   await stack.sql`update public.datasets set is_published = true where id = ${published}`;
 }, 60_000);
 
 afterAll(async () => {
-  await stack?.stop();
+  await world?.stack.stop();
 });
 
-async function signIn(email: string, password: string): Promise<string> {
-  const auth = createClient(stack.supabaseUrl, stack.keys.anonKey, { auth: { persistSession: false } }).auth;
-  const { data, error } = await auth.signInWithPassword({ email, password });
-  if (error) throw error;
-  return data.session.access_token;
-}
-
-async function createDataset(organizationId: string, name: string): Promise<string> {
-  const [{ id }] = await stack.sql<{ id: string }[]>`
-    insert into public.datasets (organization_id, name) values (${organizationId}, ${name}) returning id`;
-  return id!;
-}
-
-/** A client call: path values percent-encoded with no safe characters, as NDI-python does. */
-function api(path: string, { token, method = "GET" }: { token?: string; method?: string } = {}) {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  return fetch(`${stack.gatewayUrl}/${path}`, { method, headers });
-}
-
-const enc = encodeURIComponent;
+const createDataset = (organizationId: string, name: string) => world.createDataset(organizationId, name);
+const api = (path: string, options?: { token?: string; method?: string }) => world.api(path, options);
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 function uploadUrlPath(datasetId: string, uid: string, organizationId = orgA) {
@@ -76,11 +48,11 @@ async function uploadUrl(datasetId: string, uid: string, token = tokens.member):
 }
 
 /** The PUT exactly as NDI-python sends it: raw bytes, octet-stream, no Authorization. */
-function put(url: string, body: Uint8Array) {
+function put(url: string, body: Uint8Array<ArrayBuffer>) {
   return fetch(url, { method: "PUT", body, headers: { "Content-Type": "application/octet-stream" } });
 }
 
-async function uploadFile(datasetId: string, uid: string, body: Uint8Array) {
+async function uploadFile(datasetId: string, uid: string, body: Uint8Array<ArrayBuffer>) {
   const response = await put(await uploadUrl(datasetId, uid), body);
   expect(response.status).toBe(200);
 }
@@ -114,7 +86,7 @@ describe("R42 upload URL and the PUT", () => {
   });
 
   it("accepts the URL under any organization id in the path: the dataset decides (contract 12.11)", async () => {
-    const response = await api(uploadUrlPath(draft, "any-org", orgB), { token: tokens.member });
+    const response = await api(uploadUrlPath(draft, "any-org", world.orgB), { token: tokens.member });
     expect(response.status).toBe(200);
   });
 
@@ -176,11 +148,11 @@ describe("R42 upload URL and the PUT", () => {
   });
 
   it.each([
-    ["an unknown dataset", () => NO_SUCH_DATASET, "member", 404],
-    ["a malformed dataset id", () => "not-a-valid-id", "member", 404],
-    ["another organization's dataset", () => foreign, "member", 404],
-    ["a viewer", () => draft, "viewer", 403],
-    ["a published dataset", () => published, "member", 403],
+    ["an unknown dataset", (): string => NO_SUCH_DATASET, "member", 404],
+    ["a malformed dataset id", (): string => "not-a-valid-id", "member", 404],
+    ["another organization's dataset", (): string => foreign, "member", 404],
+    ["a viewer", (): string => draft, "viewer", 403],
+    ["a published dataset", (): string => published, "member", 403],
   ] as const)("refuses %s", async (_case, datasetId, actor, status) => {
     const response = await api(uploadUrlPath(datasetId(), "refused"), { token: tokens[actor] });
     expect(response.status).toBe(status);
@@ -292,11 +264,9 @@ describe("R44 detail and the download URL", () => {
 });
 
 /** POST /datasets/{id}/branch's SQL, run as the member (the datasets routes are another area). */
-async function branchAsMember(parentId: string): Promise<string> {
-  const claims: unknown = JSON.parse(Buffer.from(tokens.member.split(".")[1]!, "base64url").toString());
-  return stack.sql.begin(async (tx) => {
-    await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-    const [{ id }] = await tx<{ id: string }[]>`select (public.branch_dataset(${parentId})).id`;
-    return id!;
-  }) as Promise<string>;
+function branchAsMember(parentId: string): Promise<string> {
+  return world.asActor("member", async (tx) => {
+    const [row] = await tx<{ id: string }[]>`select (public.branch_dataset(${parentId})).id`;
+    return row!.id;
+  });
 }

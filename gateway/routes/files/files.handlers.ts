@@ -5,11 +5,12 @@ import { datasetIsVisible, findUploadedFile, prepareFileUpload } from "../../fil
 import { fileObjectKey } from "../../files/object-keys.ts";
 import { signedDownloadUrl, signedUploadUrl } from "../../files/storage.ts";
 import type { GetFileDetailRoute, GetFileUploadUrlRoute } from "./files.routes.ts";
+import { requireLogin } from "./require-login.ts";
 
-const DATASET_NOT_FOUND = "Dataset not found";
+export const DATASET_NOT_FOUND = "Dataset not found";
 
 export const getFileUploadUrl: AppRouteHandler<GetFileUploadUrlRoute> = async (c) => {
-  if (!c.var.accessToken) throw httpErrors.unauthorized("Log in to upload files", "authentication_required");
+  requireLogin(c);
   const { datasetId, uid } = c.req.valid("param");
   const objectKey = fileObjectKey(datasetId, uid);
   await c.var.db(async (tx) => {

@@ -7,8 +7,8 @@ const uidParam = z
   .string()
   .refine(isStorableUid, "uid must be a non-empty string short enough for a Storage object key")
   .openapi({ param: { name: "uid", in: "path" }, example: "4126945b0315ec90_c0d16626cae2dacf" });
-const datasetIdParam = z.string().openapi({ param: { name: "datasetId", in: "path" }, example: "65f0c0ffee0000000000c001" });
-const organizationIdParam = z
+export const datasetIdParam = z.string().openapi({ param: { name: "datasetId", in: "path" }, example: "65f0c0ffee0000000000c001" });
+export const organizationIdParam = z
   .string()
   .openapi({ param: { name: "organizationId", in: "path" }, description: "Not checked: permissions follow the dataset (contract 12.11)" });
 
