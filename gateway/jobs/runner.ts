@@ -9,6 +9,7 @@
 import { EventEmitter } from "node:events";
 import { createClient } from "@supabase/supabase-js";
 import { Logger as WorkerLogger, parseCronItems, run, type TaskList, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
 import type { Logger } from "pino";
 import postgres from "postgres";
 import { runAsServiceRole } from "../db/run-as.ts";
@@ -55,11 +56,16 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   const poolIds: string[] = [];
   events.on("pool:create", ({ workerPool }) => poolIds.push(workerPool.id));
 
+  // Our own pool, so that a connection Postgres drops while idle (a restart, a failover) is logged
+  // instead of being an unhandled 'error' event that ends the process.
+  const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency + 2 });
+  pgPool.on("error", (error) => logger.warn({ err: error }, "job runner lost an idle database connection"));
+  const closePools = () => Promise.all([pgPool.end(), sql.end({ timeout: 5 })]);
+
   const runner = await run({
     events,
-    connectionString: options.databaseUrl,
+    pgPool,
     concurrency: options.concurrency,
-    maxPoolSize: options.concurrency + 2,
     noHandleSignals: true,
     gracefulShutdownAbortTimeout: shutdownAbortMs,
     logger: workerLogger(logger),
@@ -74,7 +80,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
       })),
     ),
   }).catch(async (error: unknown) => {
-    await sql.end();
+    await closePools();
     throw error;
   });
 
@@ -92,7 +98,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
       await sql`select graphile_worker.force_unlock_workers(${poolIds}::text[])`;
     } finally {
       clearTimeout(timer);
-      await sql.end({ timeout: 5 });
+      await closePools();
       logger.info("job runner stopped");
     }
   };
