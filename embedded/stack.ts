@@ -111,7 +111,6 @@ export interface EmbeddedStackOptions {
   apiPort?: number;
   gatewayPort?: number;
   smtpUrl?: string;
-  onPostgresLog?: (line: string) => void;
 }
 
 export interface EmbeddedStack extends RunningServices {
@@ -126,7 +125,6 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(dataDir, "postgres"),
     port: options.postgresPort ?? config.db.port,
-    onLog: options.onPostgresLog,
   });
   try {
     const migrator = postgres(pg.adminUrl(), { max: 3, onnotice: () => {} });
