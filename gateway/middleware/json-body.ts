@@ -40,8 +40,9 @@ export function jsonBody(parse: RequestJsonParser = parseRequestJson) {
     headers.set("content-type", "application/json");
     headers.delete("content-length");
     c.req.raw = new Request(c.req.raw, { headers, body: text });
-    // The validators' json() is derived from this cached text, and text() returns it unchanged.
-    c.req.bodyCache = { text: Promise.resolve(text) };
+    // Cache the new body as text: the validators' json() is parsed from it, and text() returns it unchanged.
+    c.req.bodyCache = {};
+    await c.req.text();
     await next();
   });
 }
