@@ -41,6 +41,32 @@ isOneToOne: true
                   Relationships: [
                     
                   ]
+                },"dataset_dois": {
+                  Row: {
+                    "created_at": string,"dataset_id": string,"deposit_file_name": string | null,"deposit_timestamp": number | null,"deposit_warnings": NonNullable<Json>,"deposit_xml": string | null,"deposited_at": string | null,"doi": string,"polls": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"dataset_id": string,"deposit_file_name"?: string | null,"deposit_timestamp"?: number | null,"deposit_warnings"?: NonNullable<Json>,"deposit_xml"?: string | null,"deposited_at"?: string | null,"doi": string,"polls"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"dataset_id"?: string,"deposit_file_name"?: string | null,"deposit_timestamp"?: number | null,"deposit_warnings"?: NonNullable<Json>,"deposit_xml"?: string | null,"deposited_at"?: string | null,"doi"?: string,"polls"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "dataset_dois_dataset_id_fkey"
+      columns: ["dataset_id"]
+isOneToOne: true
+      referencedRelation: "dataset_doi_status"
+      referencedColumns: ["dataset_id"]
+    },{
+      foreignKeyName: "dataset_dois_dataset_id_fkey"
+      columns: ["dataset_id"]
+isOneToOne: true
+      referencedRelation: "datasets"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"datasets": {
                   Row: {
                     "abstract": string | null,"affiliation": string | null,"associated_publications": Json | null,"brain_regions": string | null,"branch_name": string | null,"branch_of": string | null,"contributors": Json | null,"corresponding_authors": Json | null,"created_at": string,"created_by": string | null,"delete_after": string | null,"deleted_at": string | null,"deleted_by": string | null,"description": string | null,"document_bytes": number,"document_count": number,"doi": string | null,"doi_batch_id": string | null,"doi_status": Database["public"]['Enums']["doi_status"] | null,"doi_status_message": string | null,"doi_status_updated_at": string | null,"extra_metadata": NonNullable<Json>,"file_count": number,"funding": Json | null,"id": string,"is_published": boolean,"is_submitted": boolean,"license": string | null,"name": string,"neurons": number | null,"number_of_subjects": number | null,"organization_id": string,"pub_med_id": string | null,"published_at": string | null,"species": string | null,"submitted_at": string | null,"total_size": number,"updated_at": string,"updated_by": string | null
@@ -54,6 +80,12 @@ isOneToOne: true
                   }
                   Relationships: [
                     {
+      foreignKeyName: "datasets_branch_of_fkey"
+      columns: ["branch_of"]
+isOneToOne: false
+      referencedRelation: "dataset_doi_status"
+      referencedColumns: ["dataset_id"]
+    },{
       foreignKeyName: "datasets_branch_of_fkey"
       columns: ["branch_of"]
 isOneToOne: false
@@ -107,6 +139,12 @@ isOneToOne: false
       foreignKeyName: "documents_dataset_id_fkey"
       columns: ["dataset_id"]
 isOneToOne: false
+      referencedRelation: "dataset_doi_status"
+      referencedColumns: ["dataset_id"]
+    },{
+      foreignKeyName: "documents_dataset_id_fkey"
+      columns: ["dataset_id"]
+isOneToOne: false
       referencedRelation: "datasets"
       referencedColumns: ["id"]
     },{
@@ -125,14 +163,14 @@ isOneToOne: false
                   ]
                 },"files": {
                   Row: {
-                    "checksum": string | null,"content_type": string | null,"created_at": string,"created_by": string | null,"dataset_id": string,"object_key": string,"size": number | null,"source_dataset_id": string | null,"uid": string,"updated_at": string,"uploaded": boolean,"uploaded_at": string | null
+                    "checksum": string | null,"content_type": string | null,"created_at": string,"created_by": string | null,"dataset_id": string,"object_key": string,"sha256": string | null,"size": number | null,"source_dataset_id": string | null,"uid": string,"updated_at": string,"uploaded": boolean,"uploaded_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "checksum"?: string | null,"content_type"?: string | null,"created_at"?: string,"created_by"?: string | null,"dataset_id": string,"object_key": string,"size"?: number | null,"source_dataset_id"?: string | null,"uid": string,"updated_at"?: string,"uploaded"?: boolean,"uploaded_at"?: string | null
+                    "checksum"?: string | null,"content_type"?: string | null,"created_at"?: string,"created_by"?: string | null,"dataset_id": string,"object_key": string,"sha256"?: string | null,"size"?: number | null,"source_dataset_id"?: string | null,"uid": string,"updated_at"?: string,"uploaded"?: boolean,"uploaded_at"?: string | null
                   }
                   Update: {
-                    "checksum"?: string | null,"content_type"?: string | null,"created_at"?: string,"created_by"?: string | null,"dataset_id"?: string,"object_key"?: string,"size"?: number | null,"source_dataset_id"?: string | null,"uid"?: string,"updated_at"?: string,"uploaded"?: boolean,"uploaded_at"?: string | null
+                    "checksum"?: string | null,"content_type"?: string | null,"created_at"?: string,"created_by"?: string | null,"dataset_id"?: string,"object_key"?: string,"sha256"?: string | null,"size"?: number | null,"source_dataset_id"?: string | null,"uid"?: string,"updated_at"?: string,"uploaded"?: boolean,"uploaded_at"?: string | null
                   }
                   Relationships: [
                     {
@@ -145,8 +183,20 @@ isOneToOne: false
       foreignKeyName: "files_dataset_id_fkey"
       columns: ["dataset_id"]
 isOneToOne: false
+      referencedRelation: "dataset_doi_status"
+      referencedColumns: ["dataset_id"]
+    },{
+      foreignKeyName: "files_dataset_id_fkey"
+      columns: ["dataset_id"]
+isOneToOne: false
       referencedRelation: "datasets"
       referencedColumns: ["id"]
+    },{
+      foreignKeyName: "files_source_dataset_id_fkey"
+      columns: ["source_dataset_id"]
+isOneToOne: false
+      referencedRelation: "dataset_doi_status"
+      referencedColumns: ["dataset_id"]
     },{
       foreignKeyName: "files_source_dataset_id_fkey"
       columns: ["source_dataset_id"]
@@ -173,6 +223,12 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "profiles"
       referencedColumns: ["id"]
+    },{
+      foreignKeyName: "jobs_dataset_id_fkey"
+      columns: ["dataset_id"]
+isOneToOne: false
+      referencedRelation: "dataset_doi_status"
+      referencedColumns: ["dataset_id"]
     },{
       foreignKeyName: "jobs_dataset_id_fkey"
       columns: ["dataset_id"]
@@ -264,7 +320,15 @@ isOneToOne: true
                 }
           }
           Views: {
-            [_ in never]: never
+            "dataset_doi_status": {
+                  Row: {
+                    "active_job_id": string | null,"dataset_id": string,"deposit_file_name": string | null,"deposit_warnings": Json | null,"deposited_at": string | null,"doi": string | null,"doi_batch_id": string | null,"doi_status": Database["public"]['Enums']["doi_status"] | null,"doi_status_message": string | null,"doi_status_updated_at": string | null,"is_published": boolean,"name": string,"polls": number | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                }
           }
           Functions: {
             "branch_dataset":
@@ -429,6 +493,9 @@ isOneToOne: true
 { Args: { "user_email": string }; Returns: {
               "password": string,"role_name": string
             }[]
+                           },
+"ndi_numeric":
+{ Args: { "value": Json }; Returns: number
                            },
 "prepare_file_upload":
 { Args: { "p_dataset_id": string,"p_object_key": string,"p_uid": string }; Returns: undefined

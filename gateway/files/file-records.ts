@@ -7,6 +7,7 @@ export interface UploadedFile {
   objectKey: string;
   size: number;
   eTag: string | null;
+  sha256: string | null;
   contentType: string | null;
   uploadedAt: Date;
   sourceDatasetId: string | null;
@@ -15,7 +16,7 @@ export interface UploadedFile {
 /** The file if its bytes have landed and the caller may read its dataset. */
 export async function findUploadedFile(tx: postgres.TransactionSql, datasetId: string, uid: string): Promise<UploadedFile | undefined> {
   const [file] = await tx<UploadedFile[]>`
-    select uid, dataset_id as "datasetId", object_key as "objectKey", size::float8 as size, checksum as "eTag",
+    select uid, dataset_id as "datasetId", object_key as "objectKey", size::float8 as size, checksum as "eTag", sha256,
            content_type as "contentType", uploaded_at as "uploadedAt", source_dataset_id as "sourceDatasetId"
     from public.files
     where dataset_id = ${datasetId} and uid = ${uid} and uploaded`;

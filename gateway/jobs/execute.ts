@@ -5,7 +5,7 @@
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
 import { completeJob, failJob, recordProgress, requeueJob, startAttempt } from "./job-rows.ts";
-import type { JobTask, ScheduledTask, TaskContext } from "./task.ts";
+import { PermanentJobError, type JobTask, type ScheduledTask, type TaskContext } from "./task.ts";
 
 /** The graphile-worker payload of a job task (added by private.schedule_job). */
 const jobPayloadSchema = z.object({ jobId: z.string().regex(/^[0-9a-f]{24}$/) });
@@ -37,7 +37,7 @@ export function toGraphileJobTask(task: JobTask, shared: SharedTaskContext): Tas
       });
     } catch (error) {
       const message = errorMessage(error);
-      if (helpers.abortSignal.aborted || attempts < task.maxAttempts) {
+      if (helpers.abortSignal.aborted || (attempts < task.maxAttempts && !(error instanceof PermanentJobError))) {
         logger.warn({ err: error }, "job attempt failed; it will be retried");
         await runAsServiceRole((tx) => requeueJob(tx, jobId, message, attempts));
         throw error;

@@ -62,6 +62,9 @@ export interface ScheduledTask {
   run: (context: TaskContext) => Promise<void>;
 }
 
+/** Thrown by a task when retrying cannot help (e.g. a corrupt upload): the job fails at once. */
+export class PermanentJobError extends Error {}
+
 export function defineJobTask(task: JobTask): JobTask {
   if (!Number.isInteger(task.maxAttempts) || task.maxAttempts < 1 || task.maxAttempts > MAX_ATTEMPTS_LIMIT) {
     throw new RangeError(`job task ${task.kind}: maxAttempts must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);

@@ -33,6 +33,7 @@ export const getFileDetail: AppRouteHandler<GetFileDetailRoute> = async (c) => {
       uploaded: true as const,
       size: file.size,
       eTag: file.eTag,
+      sha256: file.sha256,
       contentType: file.contentType,
       uploadedAt: file.uploadedAt.toISOString(),
       sourceDatasetId: file.sourceDatasetId,

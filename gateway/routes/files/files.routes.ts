@@ -24,6 +24,10 @@ export const fileDetailSchema = z
     uploaded: z.literal(true),
     size: z.number().int().nonnegative(),
     eTag: z.string().nullable().openapi({ description: "Storage's entity tag of the bytes (MD5 for single-part uploads)" }),
+    sha256: z
+      .string()
+      .nullable()
+      .openapi({ description: "SHA-256 (hex) of the bytes when the server computed it (files extracted from bulk uploads); null for single-file uploads" }),
     contentType: z.string().nullable(),
     uploadedAt: z.string().openapi({ example: "2026-03-15T14:30:05.123Z" }),
     sourceDatasetId: z.string().nullable().openapi({ description: "The dataset holding the bytes when it is not this one (a branch's parent)" }),

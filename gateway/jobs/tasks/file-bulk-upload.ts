@@ -1,0 +1,88 @@
+// `file_bulk_upload` jobs (R43, R45, R46): extracting a zip of data files into the dataset. The job
+// runs when its zip lands, or at its deadline when it never did (file_bulk_uploads migration).
+//
+// The zip is streamed to a temporary file and its central directory checked as a whole first
+// (names, duplicates, sizes, zip bombs: zip-archive.ts), so an archive refused for those reasons
+// writes nothing. Then each entry is streamed to disk, checked against its CRC-32, PUT as object
+// `<datasetId>/<encoded uid>` (replacing any earlier bytes), and only then listed in the dataset's
+// files with its SHA-256: a file is never visible half-written. Entry data found corrupt midway
+// fails the job there; the files before it stay, complete and verified, and the error says so.
+// Memory stays flat whatever the sizes: one entry streams at a time.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { registerExtractedFile, storedObjectSize } from "../../files/extracted-files.ts";
+import { fileObjectKey } from "../../files/object-keys.ts";
+import { downloadObjectToFile, removeObject, uploadFileToObject } from "../../files/object-transfer.ts";
+import { forEachZipFile, InvalidZipError, validateZip } from "../../files/zip-archive.ts";
+import { zipLimitsFromEnv } from "../../files/zip-limits.ts";
+import { defineJobTask, PermanentJobError, type JobContext } from "../task.ts";
+
+const paramsSchema = z.object({ objectKey: z.string().regex(/^[0-9a-f]{24}\/bulk-uploads\/[^/]+\.zip$/) });
+
+// Progress is written at most this often (a zip of many small files would otherwise write a row per file).
+const PROGRESS_INTERVAL_MS = 500;
+
+export const fileBulkUploadTask = defineJobTask({
+  kind: "file_bulk_upload",
+  maxAttempts: 3,
+  async run(context) {
+    const { objectKey: zipKey } = paramsSchema.parse(context.job.params);
+    const datasetId = context.job.datasetId;
+    if (!datasetId || !zipKey.startsWith(`${datasetId}/`)) throw new PermanentJobError("The dataset of this upload no longer exists");
+
+    const limits = zipLimitsFromEnv();
+    const zipSize = await context.runAsServiceRole((tx) => storedObjectSize(tx, zipKey));
+    if (zipSize === undefined) throw new PermanentJobError("No zip was uploaded before the upload URL expired");
+    if (zipSize > limits.maxZipBytes) {
+      await removeObject(context.supabase, zipKey);
+      throw new PermanentJobError(`The zip is larger than ${limits.maxZipBytes} bytes`);
+    }
+
+    const workDir = await mkdtemp(join(tmpdir(), "ndi-bulk-upload-"));
+    const extracted = { files: 0 };
+    try {
+      const zipPath = join(workDir, "upload.zip");
+      await downloadObjectToFile(context.supabase, zipKey, zipPath, context.signal);
+      const totalFiles = await validateZip(zipPath, limits);
+      await context.progress(0, totalFiles);
+      await extractInto(context, { datasetId, zipPath, entryPath: join(workDir, "entry") }, extracted);
+      await context.progress(extracted.files);
+    } catch (error) {
+      if (!(error instanceof InvalidZipError)) throw error;
+      await context.progress(extracted.files);
+      await removeObject(context.supabase, zipKey);
+      const before = extracted.files > 0 ? ` (files extracted before it: ${extracted.files})` : "";
+      throw new PermanentJobError(`The zip cannot be extracted: ${error.message}${before}`);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+    await removeObject(context.supabase, zipKey);
+    context.logger.info({ datasetId, filesExtracted: extracted.files }, "extracted a bulk upload");
+    return { filesExtracted: extracted.files };
+  },
+});
+
+async function extractInto(
+  context: JobContext,
+  target: { datasetId: string; zipPath: string; entryPath: string },
+  extracted: { files: number },
+): Promise<void> {
+  let progressAt = Date.now();
+  await forEachZipFile(target.zipPath, async (file) => {
+    context.signal.throwIfAborted();
+    const digest = await file.extractTo(target.entryPath);
+    const objectKey = fileObjectKey(target.datasetId, file.uid);
+    await uploadFileToObject(context.supabase, target.entryPath, objectKey, context.signal);
+    const registered = await context.runAsServiceRole((tx) =>
+      registerExtractedFile(tx, { jobId: context.job.id, datasetId: target.datasetId, uid: file.uid, objectKey, digest }),
+    );
+    if (!registered) throw new Error(`the object of file "${file.uid}" disappeared while it was registered`);
+    extracted.files += 1;
+    if (Date.now() - progressAt >= PROGRESS_INTERVAL_MS) {
+      progressAt = Date.now();
+      await context.progress(extracted.files);
+    }
+  });
+}
