@@ -15,7 +15,11 @@ export interface DocumentsWorld {
   newDraft: (name?: string) => Promise<string>;
 }
 
-export async function buildDocumentsWorld(gateway: TestGateway): Promise<DocumentsWorld> {
+/** `gateway`: where the world lives (a test gateway, or a test stack with a token minter). */
+export async function buildDocumentsWorld(gateway: {
+  sql: TestGateway["sql"];
+  mintUserToken: (sub: string, email: string) => Promise<string>;
+}): Promise<DocumentsWorld> {
   const { sql } = gateway;
   const users = Object.fromEntries(DOCUMENT_ACTORS.map((actor) => [actor, { id: randomUUID(), email: `${actor}-${randomUUID().slice(0, 8)}@example.org` }]));
   for (const user of Object.values(users)) {

@@ -8,12 +8,15 @@ import path from "node:path";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { readMail } from "../../embedded/mail/index.ts";
 import { loadProjectConfig, type ProjectConfig } from "../../embedded/project-config.ts";
+import type { CrossrefSetup } from "../../embedded/crossref-setup.ts";
 import { startSupabaseServices, type RunningServices } from "../../embedded/stack.ts";
 import { createTestDatabase } from "./database.ts";
 
 export interface TestStack extends RunningServices {
   /** Gateway base URL including /v1, as NDI_CLOUD_URL. */
   gatewayUrl: string;
+  /** Superuser URL of the test database (e.g. for a job runner). */
+  databaseUrl: string;
   /** supabase-js with the service-role key (Auth admin API, Storage without RLS). */
   admin: SupabaseClient;
   /** A verified user made through the Auth admin API. */
@@ -32,6 +35,8 @@ export interface TestStackOptions {
   /** Changes to supabase/config.toml's settings for this file (e.g. a short jwt_expiry). */
   configure?: (config: ProjectConfig) => void;
   functionsDir?: string;
+  /** Where DOI deposits go, e.g. localCrossrefDouble(); none: DOIs stay pending. */
+  crossref?: CrossrefSetup;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -46,6 +51,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     jwtSecret: randomBytes(32).toString("base64url"),
     config,
     functionsDir: options.functionsDir,
+    crossref: options.crossref,
   });
   const admin = createClient(services.supabaseUrl, services.keys.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false },
@@ -54,6 +60,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   return {
     ...services,
+    databaseUrl: database.adminUrl,
     admin,
     async createUser({ email, password = "correct-horse-battery-staple", name } = {}) {
       userCount += 1;

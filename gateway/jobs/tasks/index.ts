@@ -3,10 +3,11 @@
 // line below. Jobs of kinds with no task here stay queued until a runner that has one starts.
 import type { JobTask, ScheduledTask } from "../task.ts";
 import { fileBulkUploadTask } from "./file-bulk-upload.ts";
+import { documentBulkDownloadTask } from "./document-bulk-download.ts";
 import { purgeTask } from "./purge.ts";
 import { purgeDueDeletionsTask } from "./purge-due-deletions.ts";
 
-export const jobTasks: readonly JobTask[] = [purgeTask, fileBulkUploadTask];
+export const jobTasks: readonly JobTask[] = [purgeTask, fileBulkUploadTask, documentBulkDownloadTask];
 
 export interface ScheduleSettings {
   /** Crontab time fields of the purge sweep. */

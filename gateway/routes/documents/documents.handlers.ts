@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
@@ -5,6 +6,8 @@ import type { AppRouteHandler } from "../../app/types.ts";
 import { withBareNonFiniteTokens } from "../../documents/ndi-json.ts";
 import { purgeDelaySeconds } from "../../documents/when.ts";
 import { httpErrors } from "../../errors/api-error.ts";
+import { signedDownloadUrl } from "../../files/storage.ts";
+import { enqueueJob } from "../../jobs/enqueue.ts";
 import type { RunAsCaller } from "../../middleware/database.ts";
 import { DATASET_NOT_FOUND, DOCUMENT_NOT_FOUND, mapDocumentErrors } from "./documents.errors.ts";
 import * as queries from "./documents.queries.ts";
@@ -140,4 +143,34 @@ export const bulkFetchDocuments: AppRouteHandler<routes.BulkFetchDocumentsRoute>
   const { documentIds } = c.req.valid("json");
   const text = await inReadableDataset(c, datasetId, (tx) => queries.bulkFetchText(tx, datasetId, [...new Set(documentIds)]));
   return jsonText(c, text, bulkFetchResultSchema);
+};
+
+export const bulkDownloadDocuments: AppRouteHandler<routes.BulkDownloadDocumentsRoute> = async (c) => {
+  const { datasetId } = c.req.valid("param");
+  const documentIds = [...new Set(c.req.valid("json").documentIds.filter((id) => id !== ""))];
+  const token = randomUUID();
+  const job = await inReadableDataset(c, datasetId, (tx) =>
+    enqueueJob(tx, {
+      kind: "document_bulk_download",
+      datasetId,
+      params: { documentIds: documentIds.length ? documentIds : null, objectKey: `${datasetId}/document-downloads/${token}.zip`, token },
+    }),
+  );
+  // The API base as this request reached it (…/v1), whatever proxy prefix is in front.
+  const apiBase = c.req.url.slice(0, c.req.url.indexOf("/datasets/"));
+  return c.json({ url: `${apiBase}/document-downloads/${job.id}?token=${token}`, jobId: job.id }, 200);
+};
+
+export const documentDownload: AppRouteHandler<routes.DocumentDownloadRoute> = async (c) => {
+  const { jobId } = c.req.valid("param");
+  const { token } = c.req.valid("query");
+  const [download] = await c.var.db(
+    (tx) => tx<{ state: string; objectKey: string | null; error: string | null }[]>`
+      select state, object_key as "objectKey", error from public.document_download(${jobId}, ${token})`,
+  );
+  if (download?.state === "failed") throw httpErrors.notFound(`The download failed: ${download.error ?? "unknown error"}`);
+  // The token has been checked: signing as the service role hands out only this zip.
+  const url = download?.objectKey ? await signedDownloadUrl(c.var.supabaseAsServiceRole(), download.objectKey) : undefined;
+  if (!url) throw httpErrors.notFound("The download is not ready yet");
+  return c.redirect(url, 302);
 };

@@ -6,12 +6,16 @@ import { jsonBody } from "../../middleware/json-body.ts";
 import {
   bulkDeleteBodySchema,
   bulkDeleteResultSchema,
+  bulkDownloadBodySchema,
+  bulkDownloadResultSchema,
   bulkFetchBodySchema,
   bulkFetchResultSchema,
   classCountsSchema,
   datasetParams,
   deletedDocumentListSchema,
   documentCountSchema,
+  documentDownloadParams,
+  documentDownloadQuery,
   documentListSchema,
   documentParams,
   documentSummarySchema,
@@ -121,6 +125,34 @@ export const bulkFetchDocuments = createRoute({
   responses: { 200: json(bulkFetchResultSchema, "The documents found"), ...errors },
 });
 
+export const bulkDownloadDocuments = createRoute({
+  method: "post",
+  path: "/datasets/{datasetId}/documents/bulk-download",
+  tags: TAGS,
+  summary: "Zip the documents for download (R39)",
+  description:
+    "Queues a job that writes one `documents.json` (a JSON array of the stored documents, one per NDI id, NaN/Infinity as sentinel strings) into a zip. " +
+    "No ids (or only empty strings) means every document of the dataset.",
+  middleware: [jsonBody()] as const,
+  request: { params: datasetParams, body: { content: { "application/json": { schema: bulkDownloadBodySchema } } } },
+  responses: { 200: json(bulkDownloadResultSchema, "Where the zip will be"), ...writeErrors },
+});
+
+export const documentDownload = createRoute({
+  method: "get",
+  path: "/document-downloads/{jobId}",
+  tags: TAGS,
+  summary: "The zip of a bulk download (R39's url)",
+  description: "Redirects to a signed Storage URL once the zip is written; 404 until then. The token in the URL is the credential.",
+  security: [],
+  request: { params: documentDownloadParams, query: documentDownloadQuery },
+  responses: {
+    302: { description: "The zip is ready: Location is a signed URL to it" },
+    400: errorResponse("Malformed job id or missing token"),
+    404: errorResponse("Not ready yet, failed, or no such download"),
+  },
+});
+
 export const getDocument = createRoute({
   method: "get",
   path: "/datasets/{datasetId}/documents/{documentId}",
@@ -164,6 +196,8 @@ export type AddDocumentRoute = typeof addDocument;
 export type ListDeletedDocumentsRoute = typeof listDeletedDocuments;
 export type BulkDeleteDocumentsRoute = typeof bulkDeleteDocuments;
 export type BulkFetchDocumentsRoute = typeof bulkFetchDocuments;
+export type BulkDownloadDocumentsRoute = typeof bulkDownloadDocuments;
+export type DocumentDownloadRoute = typeof documentDownload;
 export type GetDocumentRoute = typeof getDocument;
 export type ReplaceDocumentRoute = typeof replaceDocument;
 export type DeleteDocumentRoute = typeof deleteDocument;

@@ -97,6 +97,24 @@ export const bulkFetchResultSchema = z
   .object({ documents: z.array(documentSummarySchema.extend({ data: ndiDocumentSchema })) })
   .openapi("BulkFetchResult");
 
+/** R39: ids to zip (ML sends "" for none and duplicates single ids); none at all means every document. */
+export const bulkDownloadBodySchema = z.object({
+  documentIds: z.array(z.union([z.literal(""), objectIdSchema])).max(10_000).default([]),
+});
+
+export const bulkDownloadResultSchema = z
+  .object({
+    url: z.string().openapi({ description: "GET it (no Authorization) until it answers 200 with the zip; 404 while the zip is being made" }),
+    jobId: z.string(),
+  })
+  .openapi("BulkDownloadUrl");
+
+export const documentDownloadParams = z.object({
+  jobId: objectIdSchema.openapi({ param: { name: "jobId", in: "path" } }),
+});
+
+export const documentDownloadQuery = z.object({ token: z.string().min(1) });
+
 /** R33's encoding of non-finite numbers: bare tokens (default) or the sentinel strings. */
 export const nonFiniteQuery = z.object({
   nonFinite: z
