@@ -13,7 +13,11 @@ const VERSION = 20;
 
 export class ZipTooLargeError extends Error {}
 
-export async function writeSingleEntryZip(path: string, entryName: string, content: AsyncIterable<string | Buffer>): Promise<void> {
+export async function writeSingleEntryZip(
+  path: string,
+  entryName: string,
+  content: Iterable<string | Buffer> | AsyncIterable<string | Buffer>,
+): Promise<void> {
   const name = Buffer.from(entryName, "utf8");
   const { time, date } = dosDateTime(new Date());
   const out = createWriteStream(path);

@@ -2,7 +2,9 @@
 // the test gateway's database: org A (member, viewer) with a draft and a published dataset,
 // org B (memberB) with a foreign draft, and an outsider. Callers then act over HTTP with tokens.
 import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
 import type { TestGateway } from "./gateway.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 export const DOCUMENT_ACTORS = ["member", "viewer", "outsider", "memberB"] as const;
 export type DocumentActor = (typeof DOCUMENT_ACTORS)[number];
@@ -44,4 +46,16 @@ export async function buildDocumentsWorld(gateway: {
     headers[actor] = { Authorization: `Bearer ${await gateway.mintUserToken(users[actor]!.id, users[actor]!.email)}` };
   }
   return { datasets, headers, newDraft: (name = "another draft") => newDataset(orgA, name) };
+}
+
+/** The whole stack with this world in it, for the bulk routes: Storage holds their zips, the gateway's job runner makes and reads them. */
+export async function startDocumentsStack(): Promise<{ stack: TestStack; world: DocumentsWorld }> {
+  const stack = await startTestStack();
+  const mintUserToken = (sub: string, email: string) =>
+    new SignJWT({ role: "authenticated", aud: "authenticated", sub, email })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(stack.keys.jwtSecret));
+  return { stack, world: await buildDocumentsWorld({ sql: stack.sql, mintUserToken }) };
 }

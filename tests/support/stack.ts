@@ -15,8 +15,6 @@ import { createTestDatabase } from "./database.ts";
 export interface TestStack extends RunningServices {
   /** Gateway base URL including /v1, as NDI_CLOUD_URL. */
   gatewayUrl: string;
-  /** Superuser URL of the test database (e.g. for a job runner). */
-  databaseUrl: string;
   /** supabase-js with the service-role key (Auth admin API, Storage without RLS). */
   admin: SupabaseClient;
   /** A verified user made through the Auth admin API. */
@@ -60,7 +58,6 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   return {
     ...services,
-    databaseUrl: database.adminUrl,
     admin,
     async createUser({ email, password = "correct-horse-battery-staple", name } = {}) {
       userCount += 1;

@@ -3,16 +3,13 @@
 // per NDI id (ML drops duplicates by base.id). The documents stream from a cursor through deflate
 // into a temporary file, which is then streamed to Storage: memory holds one batch, whatever the
 // dataset's size.
-import { createReadStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import type postgres from "postgres";
 import { z } from "zod";
 import { writeSingleEntryZip } from "../../documents/zip-writer.ts";
-import { DATA_BUCKET } from "../../files/storage.ts";
+import { uploadFileToObject } from "../../files/object-transfer.ts";
 import { defineJobTask, type JobContext } from "../task.ts";
 
 const paramsSchema = z.object({
@@ -38,7 +35,7 @@ export const documentBulkDownloadTask = defineJobTask({
         await writeSingleEntryZip(zipPath, DOWNLOAD_ENTRY_NAME, documents.text);
         return documents.count();
       });
-      await uploadFile(context.supabase, objectKey, zipPath);
+      await uploadFileToObject(context.supabase, zipPath, objectKey, context.signal);
       return { objectKey, documents: count };
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -66,18 +63,4 @@ function documentArrayText(tx: postgres.TransactionSql, datasetId: string, docum
     yield "]";
   }
   return { text: text(), count: () => written };
-}
-
-/** Streams the file to Storage through a signed upload URL (supabase-js would buffer it). */
-async function uploadFile(supabase: SupabaseClient, objectKey: string, file: string): Promise<void> {
-  const { data, error } = await supabase.storage.from(DATA_BUCKET).createSignedUploadUrl(objectKey, { upsert: true });
-  if (error) throw error;
-  const { size } = await stat(file);
-  const response = await fetch(data.signedUrl, {
-    method: "PUT",
-    headers: { "Content-Type": "application/zip", "Content-Length": String(size) },
-    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-    duplex: "half",
-  } as RequestInit);
-  if (!response.ok) throw new Error(`Storage refused the zip: HTTP ${response.status} ${await response.text()}`);
 }

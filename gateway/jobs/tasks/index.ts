@@ -4,10 +4,11 @@
 import type { JobTask, ScheduledTask } from "../task.ts";
 import { fileBulkUploadTask } from "./file-bulk-upload.ts";
 import { documentBulkDownloadTask } from "./document-bulk-download.ts";
+import { documentBulkUploadTask } from "./document-bulk-upload.ts";
 import { purgeTask } from "./purge.ts";
 import { purgeDueDeletionsTask } from "./purge-due-deletions.ts";
 
-export const jobTasks: readonly JobTask[] = [purgeTask, fileBulkUploadTask, documentBulkDownloadTask];
+export const jobTasks: readonly JobTask[] = [purgeTask, fileBulkUploadTask, documentBulkDownloadTask, documentBulkUploadTask];
 
 export interface ScheduleSettings {
   /** Crontab time fields of the purge sweep. */

@@ -6,7 +6,7 @@ import type { AppRouteHandler } from "../../app/types.ts";
 import { withBareNonFiniteTokens } from "../../documents/ndi-json.ts";
 import { purgeDelaySeconds } from "../../documents/when.ts";
 import { httpErrors } from "../../errors/api-error.ts";
-import { signedDownloadUrl } from "../../files/storage.ts";
+import { signedDownloadUrl, signedUploadUrl } from "../../files/storage.ts";
 import { enqueueJob } from "../../jobs/enqueue.ts";
 import type { RunAsCaller } from "../../middleware/database.ts";
 import { DATASET_NOT_FOUND, DOCUMENT_NOT_FOUND, mapDocumentErrors } from "./documents.errors.ts";
@@ -143,6 +143,17 @@ export const bulkFetchDocuments: AppRouteHandler<routes.BulkFetchDocumentsRoute>
   const { documentIds } = c.req.valid("json");
   const text = await inReadableDataset(c, datasetId, (tx) => queries.bulkFetchText(tx, datasetId, [...new Set(documentIds)]));
   return jsonText(c, text, bulkFetchResultSchema);
+};
+
+// The job is queued in the transaction that signs the URL: no URL without its job.
+export const bulkUploadDocuments: AppRouteHandler<routes.BulkUploadDocumentsRoute> = async (c) => {
+  const { datasetId } = c.req.valid("param");
+  const objectKey = `${datasetId}/document-uploads/${randomUUID()}.zip`;
+  const body = await inReadableDataset(c, datasetId, async (tx) => {
+    const job = await enqueueJob(tx, { kind: "document_bulk_upload", datasetId, params: { objectKey } });
+    return { url: await signedUploadUrl(c.var.supabaseAsCaller(), objectKey), jobId: job.id };
+  });
+  return c.json(body, 200);
 };
 
 export const bulkDownloadDocuments: AppRouteHandler<routes.BulkDownloadDocumentsRoute> = async (c) => {

@@ -10,6 +10,7 @@ import {
   bulkDownloadResultSchema,
   bulkFetchBodySchema,
   bulkFetchResultSchema,
+  bulkUploadUrlSchema,
   classCountsSchema,
   datasetParams,
   deletedDocumentListSchema,
@@ -125,6 +126,18 @@ export const bulkFetchDocuments = createRoute({
   responses: { 200: json(bulkFetchResultSchema, "The documents found"), ...errors },
 });
 
+export const bulkUploadDocuments = createRoute({
+  method: "post",
+  path: "/datasets/{datasetId}/documents/bulk-upload",
+  tags: TAGS,
+  summary: "Upload URL for a zip of documents (R38)",
+  description:
+    "No body is read (PY posts none, ML an empty one). PUT a zip of `.json` entries (each a JSON array of documents or one document; bare NaN/Infinity allowed) " +
+    "to `url`; the job starts when it lands and adds every document, or none: one refused document fails the job, naming each bad document's entry and index.",
+  request: { params: datasetParams },
+  responses: { 200: json(bulkUploadUrlSchema, "Where to PUT the zip, and its job"), ...writeErrors },
+});
+
 export const bulkDownloadDocuments = createRoute({
   method: "post",
   path: "/datasets/{datasetId}/documents/bulk-download",
@@ -196,6 +209,7 @@ export type AddDocumentRoute = typeof addDocument;
 export type ListDeletedDocumentsRoute = typeof listDeletedDocuments;
 export type BulkDeleteDocumentsRoute = typeof bulkDeleteDocuments;
 export type BulkFetchDocumentsRoute = typeof bulkFetchDocuments;
+export type BulkUploadDocumentsRoute = typeof bulkUploadDocuments;
 export type BulkDownloadDocumentsRoute = typeof bulkDownloadDocuments;
 export type DocumentDownloadRoute = typeof documentDownload;
 export type GetDocumentRoute = typeof getDocument;

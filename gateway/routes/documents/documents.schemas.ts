@@ -97,6 +97,13 @@ export const bulkFetchResultSchema = z
   .object({ documents: z.array(documentSummarySchema.extend({ data: ndiDocumentSchema })) })
   .openapi("BulkFetchResult");
 
+export const bulkUploadUrlSchema = z
+  .object({
+    url: z.string().openapi({ description: "Signed URL: PUT the zip (no Authorization header, any Content-Type); answers 200" }),
+    jobId: z.string().openapi({ description: "The ingesting job (public.jobs): its state, progress and error" }),
+  })
+  .openapi("DocumentBulkUploadUrl");
+
 /** R39: ids to zip (ML sends "" for none and duplicates single ids); none at all means every document. */
 export const bulkDownloadBodySchema = z.object({
   documentIds: z.array(z.union([z.literal(""), objectIdSchema])).max(10_000).default([]),
