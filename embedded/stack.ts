@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import type { Hono } from "hono";
 import { createAuthApp } from "./auth/index.ts";
 import { createSupabaseApi } from "./api.ts";
+import { CROSSREF_DOUBLE_PATH, type CrossrefSetup } from "./crossref-setup.ts";
 import { createFunctionsApp } from "./functions/index.ts";
 import { deriveProjectKeys, loadOrCreateJwtSecret, type ProjectKeys } from "./keys.ts";
 import { createMailer, type Mailer } from "./mail/index.ts";
@@ -36,6 +37,8 @@ export interface ServicesOptions {
   config?: ProjectConfig;
   functionsDir?: string;
   smtpUrl?: string;
+  /** Where DOI deposits go (embedded/crossref-setup.ts); none: DOIs stay pending. */
+  crossref?: CrossrefSetup;
 }
 
 export interface RunningServices {
@@ -56,8 +59,8 @@ export async function startSupabaseServices(options: ServicesOptions): Promise<R
   const sql = postgres(options.adminUrl, { max: 10, onnotice: () => {} });
 
   const mailer = createMailer({ sql, smtpUrl: options.smtpUrl });
-  const api = await listen(host, options.apiPort ?? 0, (origin) =>
-    createSupabaseApi({
+  const api = await listen(host, options.apiPort ?? 0, (origin) => {
+    const app = createSupabaseApi({
       auth: createAuthApp({ sql, jwtSecret: options.jwtSecret, externalUrl: `${origin}/auth/v1`, settings: config.auth, mailer }),
       storage: createStorageApp({
         sql,
@@ -73,10 +76,13 @@ export async function startSupabaseServices(options: ServicesOptions): Promise<R
           SUPABASE_ANON_KEY: keys.anonKey,
           SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
           SUPABASE_DB_URL: options.adminUrl,
+          ...options.crossref?.env(origin),
         },
       }),
-    }),
-  );
+    });
+    if (options.crossref?.double) app.route(CROSSREF_DOUBLE_PATH, options.crossref.double.app);
+    return app;
+  });
 
   const gateway = await startGateway({
     supabaseUrl: api.url,
@@ -111,6 +117,7 @@ export interface EmbeddedStackOptions {
   apiPort?: number;
   gatewayPort?: number;
   smtpUrl?: string;
+  crossref?: CrossrefSetup;
 }
 
 export interface EmbeddedStack extends RunningServices {
@@ -148,6 +155,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       gatewayPort: options.gatewayPort,
       config,
       smtpUrl: options.smtpUrl,
+      crossref: options.crossref,
     });
     const stack: EmbeddedStack = {
       ...services,

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { analystGrant } from "./admin/analysts.ts";
 import { UsageError, type AdminCommand } from "./admin/command.ts";
 import { connectAdmin } from "./admin/context.ts";
+import { doiRetry, doiStatus } from "./admin/doi.ts";
 import { mail } from "./admin/mail.ts";
 import { addMember, createOrg, listOrgs } from "./admin/organizations.ts";
 import { createUser, listUsers } from "./admin/users.ts";
@@ -16,6 +17,8 @@ const commands: Record<string, AdminCommand> = {
   "list-orgs": listOrgs,
   mail,
   "analyst-grant": analystGrant,
+  "doi-status": doiStatus,
+  "doi-retry": doiRetry,
 };
 
 function help(): string {

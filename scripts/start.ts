@@ -2,6 +2,7 @@
 // (a hosted project or `supabase start`), only the gateway, configured from the environment.
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { crossrefFromEnvironment, describeCrossref, localCrossrefDouble } from "../embedded/crossref-setup.ts";
 import { startEmbeddedStack, type EmbeddedStack } from "../embedded/stack.ts";
 import { PROJECT_ROOT } from "../embedded/migrations.ts";
 import { parseGatewayEnv } from "../gateway/app/env.ts";
@@ -15,6 +16,8 @@ if (process.env.SUPABASE_URL) {
   onShutdown(() => gateway.close());
 } else {
   const dataDir = path.resolve(PROJECT_ROOT, process.env.NDI_DATA_DIR ?? ".data");
+  // Publishing registers DOIs at the local Crossref double unless a Crossref account is configured.
+  const crossref = crossrefFromEnvironment(process.env) ?? localCrossrefDouble();
   const stack = await startEmbeddedStack({
     dataDir,
     host: process.env.NDI_HOST,
@@ -22,12 +25,13 @@ if (process.env.SUPABASE_URL) {
     apiPort: optionalPort("NDI_SUPABASE_PORT"),
     gatewayPort: optionalPort("PORT") ?? 8787,
     smtpUrl: process.env.SMTP_URL,
+    crossref,
   });
-  printBanner(stack, dataDir, performance.now() - began);
+  printBanner(stack, dataDir, performance.now() - began, describeCrossref(crossref, stack.supabaseUrl));
   onShutdown(() => stack.stop());
 }
 
-function printBanner(stack: EmbeddedStack, dataDir: string, startupMs: number): void {
+function printBanner(stack: EmbeddedStack, dataDir: string, startupMs: number, crossref: string): void {
   const migrations = stack.migrationsApplied.length
     ? `applied ${stack.migrationsApplied.length} new migration(s)`
     : "migrations up to date";
@@ -41,6 +45,7 @@ NDI Cloud embedded stack is running (started in ${(startupMs / 1000).toFixed(1)}
   service_role key ${stack.keys.serviceRoleKey}
   Postgres         ${stack.databaseUrl}   (psql, Studio, analysts)
   Mail             ${stack.mailer.describe()}
+  Crossref (DOIs)  ${crossref}
   Data directory   ${dataDir}
 
 First login:

@@ -486,6 +486,11 @@ isOneToOne: true
         isOneToOne: false
         isSetofReturn: true
       } },
+"document_download":
+{ Args: { "p_job_id": string,"p_token": string }; Returns: {
+              "error": string,"object_key": string,"state": Database["public"]['Enums']["job_state"]
+            }[]
+                           },
 "find_document_ids":
 { Args: { "p_classes"?: (string)[],"p_contains"?: Json,"p_depends_on"?: Json,"p_scope": string }; Returns: string[]
                            },

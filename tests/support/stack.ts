@@ -8,6 +8,7 @@ import path from "node:path";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { readMail } from "../../embedded/mail/index.ts";
 import { loadProjectConfig, type ProjectConfig } from "../../embedded/project-config.ts";
+import type { CrossrefSetup } from "../../embedded/crossref-setup.ts";
 import { startSupabaseServices, type RunningServices } from "../../embedded/stack.ts";
 import { createTestDatabase } from "./database.ts";
 
@@ -32,6 +33,8 @@ export interface TestStackOptions {
   /** Changes to supabase/config.toml's settings for this file (e.g. a short jwt_expiry). */
   configure?: (config: ProjectConfig) => void;
   functionsDir?: string;
+  /** Where DOI deposits go, e.g. localCrossrefDouble(); none: DOIs stay pending. */
+  crossref?: CrossrefSetup;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -46,6 +49,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     jwtSecret: randomBytes(32).toString("base64url"),
     config,
     functionsDir: options.functionsDir,
+    crossref: options.crossref,
   });
   const admin = createClient(services.supabaseUrl, services.keys.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false },
