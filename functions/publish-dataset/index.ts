@@ -110,14 +110,17 @@ async function missingForDoiOf(tx: Tx, datasetId: string): Promise<string[]> {
   return row!.files > 0 ? [...missing, `${row!.files} referenced file(s) not uploaded`] : missing;
 }
 
-/** One doi_deposit job per dataset at a time, queued as the caller (RLS: organization admins). */
+/**
+ * One doi_deposit job per dataset at a time, queued as the caller (RLS: organization admins).
+ * Every publish deposits, so re-publishing a registered dataset re-deposits the same DOI with
+ * a newer timestamp (the DOI is minted once, in public.dataset_dois).
+ */
 async function queueDoiDeposit(tx: Tx, datasetId: string): Promise<void> {
   await tx`
     insert into public.jobs (kind, dataset_id, params)
     select 'doi_deposit', d.id, ${tx.json({ datasetId })}
     from public.datasets d
     where d.id = ${datasetId}
-      and (d.doi_status is null or d.doi_status in ('pending', 'failed'))
       and not exists (
         select 1 from public.jobs j
         where j.dataset_id = d.id and j.kind = 'doi_deposit' and j.state in ('queued', 'running'))`;

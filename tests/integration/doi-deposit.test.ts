@@ -171,6 +171,22 @@ describe("with the local Crossref double", () => {
     expect(await world.stack.sql`select doi from public.dataset_dois where dataset_id = ${id}`).toEqual([{ doi }]);
   }, 40_000);
 
+  it("re-publishing re-deposits the same DOI with a newer timestamp", async () => {
+    const id = await publishNew(world, { name: "Published twice" });
+    const first = await waitForDoi(world, id, settled);
+    const doi = DOI_URL.exec(first.doi ?? "")![1]!;
+    const unpublish = await call(world.stack, `datasets/${enc(id)}/unpublish`, { token: world.adminToken, method: "POST" });
+    expect(unpublish.status).toBe(200);
+    const republish = await call(world.stack, `datasets/${enc(id)}/publish`, { token: world.adminToken, method: "POST" });
+    expect(republish.status).toBe(200);
+
+    await expect.poll(() => submissionsOf(world, doi).length, { timeout: 20_000 }).toBe(2);
+    const again = await waitForDoi(world, id, (dataset) => settled(dataset) && /updated/.test(dataset.doiStatusMessage ?? ""));
+    expect(again).toMatchObject({ doi: first.doi, doiStatus: "registered" });
+    const [before, after] = submissionsOf(world, doi).map((submission) => BigInt(/<timestamp>(\d+)<\/timestamp>/.exec(submission.xml)![1]!));
+    expect(after! > before!).toBe(true);
+  });
+
   it("keeps the DOI pending while Crossref does not answer, and registers it once Crossref is back", async () => {
     world.crossref.double!.setMode("timeout");
     const id = await publishNew(world, { name: "Patient" });
