@@ -1,6 +1,7 @@
 // Contract 3.4: MATLAB's bare non-finite tokens in, sentinel strings stored, either form out; and
 // numbers kept digit for digit. Property tests run seeded random documents through the round trip.
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../scripts/bench/seeded-random.ts";
 import { NdiJsonSyntaxError, NON_FINITE_SENTINELS, toStrictJson, withBareNonFiniteTokens } from "../../gateway/documents/ndi-json.ts";
 
 describe("toStrictJson", () => {
@@ -46,16 +47,6 @@ describe("withBareNonFiniteTokens", () => {
 });
 
 // ---------------------------------------------------------------- property tests
-
-/** mulberry32: small, seeded, reproducible. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NON_FINITE = [NaN, Infinity, -Infinity];
 const AWKWARD_STRINGS = ["", "NaN", "Infinity", "-Infinity", '"quoted"', "back\\slash", "ünïcode ✓", "__NDI__NaN__x", "line\nbreak"];
@@ -106,7 +97,7 @@ function rehydrate(text: string): unknown {
 describe("round trip of random documents", () => {
   for (let seed = 1; seed <= 200; seed++) {
     it(`seed ${seed}: what a client reads back equals what it stored, in both encodings`, () => {
-      const document = { base: { id: `doc-${seed}` }, payload: randomValue(random(seed), 0) };
+      const document = { base: { id: `doc-${seed}` }, payload: randomValue(seededRandom(seed), 0) };
       const strict = toStrictJson(matlabEncode(document));
       expect(rehydrate(strict)).toEqual(document);
       expect(parseWithTokens(withBareNonFiniteTokens(strict))).toEqual(document);

@@ -58,11 +58,11 @@ async function checkRegularExpressions(tx: Tx, nodes: readonly SearchNode[]): Pr
 /**
  * One statement: the indexed part through public.find_document_ids (scope and read rule applied
  * there with the GIN indexes), the whole compiled condition on the rows RLS lets the caller read,
- * the total and one page in id order.
+ * the total and one page in id order. Exported so that the benchmark can EXPLAIN it.
  */
-async function search(tx: Tx, scope: string, nodes: readonly SearchNode[], limit: number, offset: number) {
+export function searchStatement(tx: Tx, scope: string, nodes: readonly SearchNode[], limit: number, offset: number) {
   const indexed = indexedConditions(nodes);
-  const [row] = await tx<{ total: number; documents: DocumentSummaryRow[] }[]>`
+  return tx<{ total: number; documents: DocumentSummaryRow[] }[]>`
     with matches as materialized (
       select d.id, d.ndi_id, d.name, d.class_name, d.dataset_id
       from public.documents d
@@ -77,5 +77,9 @@ async function search(tx: Tx, scope: string, nodes: readonly SearchNode[], limit
            coalesce((select jsonb_agg(jsonb_build_object('id', m.id, '_id', m.id, 'ndiId', m.ndi_id, 'name', m.name,
                                                          'className', m.class_name, 'datasetId', m.dataset_id) order by m.id)
                      from (select * from matches order by id limit ${limit} offset ${offset}) as m), '[]') as documents`;
+}
+
+async function search(tx: Tx, scope: string, nodes: readonly SearchNode[], limit: number, offset: number) {
+  const [row] = await searchStatement(tx, scope, nodes, limit, offset);
   return row!;
 }
