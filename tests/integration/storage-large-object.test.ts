@@ -2,12 +2,12 @@
 // signed upload URL as a generated stream and comes back through a signed download URL, compared
 // by streaming hashes, while the process's resident memory stays flat: both directions stream in
 // constant memory. Client and server share this process, so the RSS covers both.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { generatedBody, mib, putStream, sampleRss } from "../support/large-streams.ts";
 import { startStorageFixture, type StorageFixture } from "../support/storage.ts";
 
 const TOTAL_BYTES = Number(process.env.STORAGE_LARGE_OBJECT_BYTES ?? 2 * 1024 ** 3);
-const CHUNK_BYTES = 1024 * 1024;
 const MAX_RSS_GROWTH_BYTES = 100 * 1024 * 1024;
 const BUCKET = "large";
 
@@ -21,34 +21,6 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-/** Distinct, reproducible 1 MiB chunks (a random pattern stamped with the chunk index), hashed as sent. */
-function generatedBody(totalBytes: number, sentHash: ReturnType<typeof createHash>): ReadableStream<Uint8Array> {
-  const pattern = randomBytes(CHUNK_BYTES);
-  let sent = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= totalBytes) return controller.close();
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, totalBytes - sent));
-      pattern.copy(chunk, 0, 0, chunk.length);
-      chunk.writeUInt32BE(sent / CHUNK_BYTES, 0);
-      sentHash.update(chunk);
-      sent += chunk.length;
-      controller.enqueue(chunk);
-    },
-  });
-}
-
-function sampleRss(): { peakGrowth: () => number; stop: () => void } {
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  return { peakGrowth: () => peak - baseline, stop: () => clearInterval(timer) };
-}
-
-const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
-
 it(`streams a ${mib(TOTAL_BYTES)} MiB object up a signed URL and back in constant memory`, { timeout: 600_000 }, async () => {
   const files = fixture.service.storage.from(BUCKET);
   const upload = await files.createSignedUploadUrl("big/data.bin");
@@ -57,15 +29,7 @@ it(`streams a ${mib(TOTAL_BYTES)} MiB object up a signed URL and back in constan
   const rss = sampleRss();
   const started = performance.now();
   const sentHash = createHash("md5");
-  const put = await fetch(upload.data!.signedUrl, {
-    method: "PUT",
-    body: generatedBody(TOTAL_BYTES, sentHash),
-    headers: { "Content-Type": "application/octet-stream" },
-    duplex: "half",
-    // Otherwise Node's fetch clones the request for a possible redirect, and the clone's tee of the
-    // body stream keeps every chunk sent: the client, not the server, would hold the whole object.
-    redirect: "error",
-  } as RequestInit);
+  const put = await putStream(upload.data!.signedUrl, generatedBody(TOTAL_BYTES, sentHash));
   expect(put.status).toBe(200);
   const uploadSeconds = (performance.now() - started) / 1000;
   const sentMd5 = sentHash.digest("hex");
