@@ -98,10 +98,15 @@ export function listDeletedDocuments(tx: Tx, datasetId: string, limit: number, o
     limit ${limit} offset ${offset}`;
 }
 
-/** R40's whole response as JSON text: the readable, live documents among the ids, with `data`. */
+/**
+ * R40's whole response as JSON text: the readable, live documents among the ids, with `data`.
+ * Built as json (text), not jsonb: the documents are copied into the answer once, not rebuilt.
+ */
 export async function bulkFetchText(tx: Tx, datasetId: string, documentIds: readonly string[]): Promise<string> {
   const [row] = await tx<{ body: string }[]>`
-    select jsonb_build_object('documents', coalesce(jsonb_agg(${summaryObject(tx)} || jsonb_build_object('data', d.data) order by d.id), '[]'))::text as body
+    select json_build_object('documents', coalesce(json_agg(json_build_object(
+             'id', d.id, '_id', d.id, 'ndiId', d.ndi_id, 'name', d.name, 'className', d.class_name, 'datasetId', d.dataset_id,
+             'data', d.data) order by d.id), '[]'))::text as body
     from public.documents d
     where d.dataset_id = ${datasetId} and d.id = any (${documentIds as string[]}::text[])`;
   return row!.body;
