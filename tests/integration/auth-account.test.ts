@@ -1,36 +1,11 @@
 // Managing one's own account through supabase-js: password changes and their errors, password
 // recovery by mail, metadata, and changing the e-mail address with confirmation from both sides.
-import { AuthApiError, AuthWeakPasswordError, type SupabaseClient } from "@supabase/supabase-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAuthFixture, uniqueEmail, type AuthFixture } from "../support/auth.ts";
-
-const PASSWORD = "correct horse battery";
-
-async function confirmedUser(auth: AuthFixture, password = PASSWORD, email = uniqueEmail()): Promise<string> {
-  const { error } = await auth.admin.auth.admin.createUser({ email, password, email_confirm: true });
-  expect(error).toBeNull();
-  return email;
-}
-
-async function signedIn(auth: AuthFixture, email: string, password = PASSWORD): Promise<SupabaseClient> {
-  const client = auth.client();
-  const { error } = await client.auth.signInWithPassword({ email, password });
-  expect(error).toBeNull();
-  return client;
-}
-
-function linkToken(actionLink: string): string {
-  return new URL(actionLink).searchParams.get("token")!;
-}
+import { AuthApiError, AuthWeakPasswordError } from "@supabase/supabase-js";
+import { describe, expect, it } from "vitest";
+import { confirmedUser, linkToken, PASSWORD, signedIn, uniqueEmail, useAuthFixture } from "../support/auth.ts";
 
 describe("with the project's settings", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture();
-  });
-  afterAll(async () => {
-    await auth?.close();
-  });
+  const auth = useAuthFixture();
 
   it("changes the password and signs out the other sessions", async () => {
     const email = await confirmedUser(auth);
@@ -241,15 +216,9 @@ describe("with the project's settings", () => {
 });
 
 describe("with stricter password rules than the stored password meets", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture((settings) => {
-      settings.minimum_password_length = 12;
-      settings.password_requirements = "lower_upper_letters_digits";
-    });
-  });
-  afterAll(async () => {
-    await auth?.close();
+  const auth = useAuthFixture((settings) => {
+    settings.minimum_password_length = 12;
+    settings.password_requirements = "lower_upper_letters_digits";
   });
 
   it("still signs in, and says why the password is weak", async () => {

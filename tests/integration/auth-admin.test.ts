@@ -1,20 +1,14 @@
 // The admin API through supabase.auth.admin with the service_role key: users, bans, deletion,
 // generated links and invitations, and who may not use it.
 import { AuthApiError, type SupabaseClient } from "@supabase/supabase-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { tokenHash } from "../../embedded/auth/one-time-tokens.ts";
-import { startAuthFixture, uniqueEmail, type AuthFixture } from "../support/auth.ts";
+import { linkToken, PASSWORD, uniqueEmail, useAuthFixture } from "../support/auth.ts";
 
-const PASSWORD = "correct horse battery";
-let auth: AuthFixture;
+const auth = useAuthFixture();
 let admin: SupabaseClient["auth"]["admin"];
-
-beforeAll(async () => {
-  auth = await startAuthFixture();
+beforeAll(() => {
   admin = auth.admin.auth.admin;
-});
-afterAll(async () => {
-  await auth?.close();
 });
 
 async function createConfirmed(email = uniqueEmail()) {
@@ -25,10 +19,6 @@ async function createConfirmed(email = uniqueEmail()) {
 
 function signIn(email: string, password = PASSWORD) {
   return auth.client().auth.signInWithPassword({ email, password });
-}
-
-function linkToken(actionLink: string): string {
-  return new URL(actionLink).searchParams.get("token")!;
 }
 
 describe("creating users", () => {

@@ -1,10 +1,8 @@
 // The Auth API's wire behaviour beyond the happy paths: both error formats, rate limits, request
 // limits, and the settings that change answers (autoconfirm, disabled sign-ups).
 import { AuthApiError, createClient } from "@supabase/supabase-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAuthFixture, uniqueEmail, type AuthFixture } from "../support/auth.ts";
-
-const PASSWORD = "correct horse battery";
+import { describe, expect, it } from "vitest";
+import { PASSWORD, uniqueEmail, useAuthFixture, type AuthFixture } from "../support/auth.ts";
 
 function post(auth: AuthFixture, path: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${auth.authUrl}${path}`, {
@@ -15,13 +13,7 @@ function post(auth: AuthFixture, path: string, body: unknown, headers: Record<st
 }
 
 describe("with the project's settings", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture();
-  });
-  afterAll(async () => {
-    await auth?.close();
-  });
+  const auth = useAuthFixture();
 
   const wrongLogin = { email: "nobody@example.org", password: "wrong password" };
 
@@ -124,16 +116,10 @@ describe("with the project's settings", () => {
 });
 
 describe("with low rate limits", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture((settings) => {
-      settings.rate_limit.sign_in_sign_ups = 2;
-      settings.rate_limit.token_refresh = 2;
-      settings.rate_limit.token_verifications = 2;
-    });
-  });
-  afterAll(async () => {
-    await auth?.close();
+  const auth = useAuthFixture((settings) => {
+    settings.rate_limit.sign_in_sign_ups = 2;
+    settings.rate_limit.token_refresh = 2;
+    settings.rate_limit.token_verifications = 2;
   });
 
   const version = { "x-supabase-api-version": "2024-01-01" };
@@ -166,14 +152,8 @@ describe("with low rate limits", () => {
 });
 
 describe("with confirmations off (autoconfirm)", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture((settings) => {
-      settings.email.enable_confirmations = false;
-    });
-  });
-  afterAll(async () => {
-    await auth?.close();
+  const auth = useAuthFixture((settings) => {
+    settings.email.enable_confirmations = false;
   });
 
   it("signs the new user in at once, mails nothing, and refuses a second sign-up", async () => {
@@ -191,14 +171,8 @@ describe("with confirmations off (autoconfirm)", () => {
 });
 
 describe("with sign-ups disabled", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture((settings) => {
-      settings.enable_signup = false;
-    });
-  });
-  afterAll(async () => {
-    await auth?.close();
+  const auth = useAuthFixture((settings) => {
+    settings.enable_signup = false;
   });
 
   it("refuses sign-ups but lets admins create users who can sign in", async () => {

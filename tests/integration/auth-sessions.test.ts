@@ -1,36 +1,15 @@
 // Sessions through supabase-js: refresh-token rotation and reuse detection, getUser, the three
 // sign-out scopes, and access tokens outliving their session or their lifetime.
 import { AuthApiError, AuthSessionMissingError, type SupabaseClient } from "@supabase/supabase-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAuthFixture, uniqueEmail, type AuthFixture } from "../support/auth.ts";
-
-const PASSWORD = "correct horse battery";
-
-async function confirmedUser(auth: AuthFixture, email = uniqueEmail()): Promise<string> {
-  const { error } = await auth.admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
-  expect(error).toBeNull();
-  return email;
-}
-
-async function signedIn(auth: AuthFixture, email: string): Promise<SupabaseClient> {
-  const client = auth.client();
-  const { error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
-  expect(error).toBeNull();
-  return client;
-}
+import { describe, expect, it } from "vitest";
+import { confirmedUser, signedIn, useAuthFixture } from "../support/auth.ts";
 
 async function accessToken(client: SupabaseClient): Promise<string> {
   return (await client.auth.getSession()).data.session!.access_token;
 }
 
 describe("with the project's settings", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture();
-  });
-  afterAll(async () => {
-    await auth?.close();
-  });
+  const auth = useAuthFixture();
 
   async function refresh(token: string) {
     return auth.client().auth.refreshSession({ refresh_token: token });
@@ -200,14 +179,8 @@ describe("with the project's settings", () => {
 });
 
 describe("with a one-second jwt_expiry", () => {
-  let auth: AuthFixture;
-  beforeAll(async () => {
-    auth = await startAuthFixture((settings) => {
-      settings.jwt_expiry = 1;
-    });
-  });
-  afterAll(async () => {
-    await auth?.close();
+  const auth = useAuthFixture((settings) => {
+    settings.jwt_expiry = 1;
   });
 
   it("rejects an expired access token, and a refresh gives a working one", async () => {

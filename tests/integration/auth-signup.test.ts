@@ -2,28 +2,16 @@
 // confirmation mail in the sink, the three ways to confirm, and what a taken address reveals.
 import { AuthApiError } from "@supabase/supabase-js";
 import { decodeJwt, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tokenHash } from "../../embedded/auth/one-time-tokens.ts";
-import { startAuthFixture, uniqueEmail, type AuthFixture } from "../support/auth.ts";
+import { linkToken, PASSWORD, uniqueEmail, useAuthFixture } from "../support/auth.ts";
 
-const PASSWORD = "correct horse battery";
-let auth: AuthFixture;
-
-beforeAll(async () => {
-  auth = await startAuthFixture();
-});
-afterAll(async () => {
-  await auth?.close();
-});
+const auth = useAuthFixture();
 
 async function signUp(email: string, options: { data?: object; emailRedirectTo?: string } = {}) {
   const { data, error } = await auth.client().auth.signUp({ email, password: PASSWORD, options });
   expect(error).toBeNull();
   return data;
-}
-
-function linkToken(actionLink: string): string {
-  return new URL(actionLink).searchParams.get("token")!;
 }
 
 describe("sign-up with confirmation required", () => {

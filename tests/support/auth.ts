@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import postgres from "postgres";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createSupabaseApi } from "../../embedded/api.ts";
 import { createAuthApp } from "../../embedded/auth/index.ts";
 import { deriveProjectKeys, type ProjectKeys } from "../../embedded/keys.ts";
@@ -78,6 +79,44 @@ export async function startAuthFixture(configure: (settings: AuthSettings) => vo
       await database.drop();
     },
   };
+}
+
+/**
+ * startAuthFixture() before the tests of the enclosing describe block (or file) and close() after
+ * them. The returned object is empty until that beforeAll has run; read it inside tests only.
+ */
+export function useAuthFixture(configure?: (settings: AuthSettings) => void): AuthFixture {
+  const fixture = {} as AuthFixture;
+  beforeAll(async () => {
+    Object.assign(fixture, await startAuthFixture(configure));
+  });
+  afterAll(async () => {
+    await fixture.close?.();
+  });
+  return fixture;
+}
+
+/** The password the auth tests give their users. */
+export const PASSWORD = "correct horse battery";
+
+/** A user the admin API created already confirmed; returns the address. */
+export async function confirmedUser(auth: AuthFixture, password = PASSWORD, email = uniqueEmail()): Promise<string> {
+  const { error } = await auth.admin.auth.admin.createUser({ email, password, email_confirm: true });
+  expect(error).toBeNull();
+  return email;
+}
+
+/** A fresh client signed in with the password. */
+export async function signedIn(auth: AuthFixture, email: string, password = PASSWORD): Promise<SupabaseClient> {
+  const client = auth.client();
+  const { error } = await client.auth.signInWithPassword({ email, password });
+  expect(error).toBeNull();
+  return client;
+}
+
+/** The one-time token of an action link (a verify URL) that generateLink or a mail carries. */
+export function linkToken(actionLink: string): string {
+  return new URL(actionLink).searchParams.get("token")!;
 }
 
 /** An address no other test uses. */
