@@ -1,30 +1,21 @@
 // Permission matrix for datasets: every actor x read / create / edit / publish / delete /
 // undelete / branch, on published, unpublished, soft-deleted and other-organization datasets.
 // Every cell runs as the role itself (anon or authenticated with the user's claims).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ACTORS,
   as,
   attempt,
   attemptIn,
-  buildWorld,
   matrix,
   one,
   outcome,
   rowCount as count,
+  useWorld,
   type Actor,
-  type World,
 } from "../support/rls-fixtures.ts";
 
-let world: World;
-beforeAll(async () => {
-  world = await buildWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-const names = (rows: { id: string }[]) => rows.map((row) => world.nameOf(row.id)).sort();
+const world = useWorld();
 
 describe("read: which datasets each actor sees", () => {
   matrix(
@@ -38,12 +29,12 @@ describe("read: which datasets each actor sees", () => {
       platformAdmin: ["draft", "foreign", "published"],
       memberB: ["foreign", "published"],
     },
-    (actor) => as(world, actor, async (tx) => names(await tx`select id from public.datasets`)),
+    (actor) => as(world, actor, async (tx) => world.sortedNames(await tx`select id from public.datasets`)),
   );
 
   it("the service role sees every dataset, soft-deleted ones included", async () => {
     const rows = await as(world, "service", (tx) => tx<{ id: string }[]>`select id from public.datasets`);
-    expect(names(rows)).toEqual(["deleted", "draft", "foreign", "published"]);
+    expect(world.sortedNames(rows)).toEqual(["deleted", "draft", "foreign", "published"]);
   });
 
   it("private.can_read_dataset() and readable_dataset_ids() agree for every actor and dataset", async () => {
@@ -163,7 +154,7 @@ describe("publish the draft (organization admins, owners, platform admins)", () 
       const [row] = await tx`update public.datasets set is_published = true where id = ${world.datasets.draft} returning published_at`;
       expect(row!.published_at).toBeInstanceOf(Date);
       await tx`select set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role":"anon"}', true)`;
-      expect(names(await tx`select id from public.datasets`)).toEqual(["draft", "published"]);
+      expect(world.sortedNames(await tx`select id from public.datasets`)).toEqual(["draft", "published"]);
     });
   });
 });
@@ -247,7 +238,7 @@ describe("soft-delete the draft with delete_dataset(id, '7 days')", () => {
         const [row] = await tx`select * from public.delete_dataset(${world.datasets.draft}, '7 days')`;
         expect(row).toMatchObject({ dataset_id: world.datasets.draft, purged: false });
         expect(await tx`select id from public.datasets where id = ${world.datasets.draft}`).toEqual([]);
-        expect(names(await tx`select id from public.deleted_datasets()`)).toEqual(["deleted", "draft"]);
+        expect(world.sortedNames(await tx`select id from public.deleted_datasets()`)).toEqual(["deleted", "draft"]);
         return "soft-deleted";
       }),
   );
@@ -289,7 +280,7 @@ describe("soft-delete the draft with delete_dataset(id, '7 days')", () => {
 describe("the deleted list: deleted_datasets()", () => {
   matrix(
     { anon: "denied", outsider: [], viewer: [], member: ["deleted"], admin: ["deleted"], owner: ["deleted"], platformAdmin: ["deleted"], memberB: [] },
-    (actor) => as(world, actor, async (tx) => names(await tx`select id from public.deleted_datasets()`)),
+    (actor) => as(world, actor, async (tx) => world.sortedNames(await tx`select id from public.deleted_datasets()`)),
   );
 
   it("a dataset past its purge time is gone: not listed, not restorable", async () => {

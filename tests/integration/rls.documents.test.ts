@@ -1,29 +1,22 @@
 // Permission matrix for documents: every actor x read / add / replace / delete / soft delete /
 // deleted list, on published, unpublished, soft-deleted and other-organization datasets; plus the
 // fields derived from the JSON, the counters and the id order the document list relies on.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ACTORS,
   as,
   attempt,
-  buildWorld,
   matrix,
   one,
   ndiDocument,
   rowCount,
+  useWorld,
   type Actor,
   type World,
 } from "../support/rls-fixtures.ts";
 
-let world: World;
-beforeAll(async () => {
-  world = await buildWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 
-const names = (rows: { id: string }[]) => rows.map((row) => world.nameOf(row.id)).sort();
 const doc = (key: string) => world.documents[key]!;
 
 describe("read: which documents each actor sees", () => {
@@ -41,12 +34,12 @@ describe("read: which documents each actor sees", () => {
       platformAdmin: [...draft, ...foreign, ...published],
       memberB: [...foreign, ...published],
     },
-    (actor) => as(world, actor, async (tx) => names(await tx`select id from public.documents`)),
+    (actor) => as(world, actor, async (tx) => world.sortedNames(await tx`select id from public.documents`)),
   );
 
   it("the service role sees soft-deleted documents and those of soft-deleted datasets too", async () => {
     const rows = await as(world, "service", (tx) => tx<{ id: string }[]>`select id from public.documents`);
-    expect(names(rows)).toEqual(["deleted.1", "deleted.2", "draft.1", "draft.2", "draft.gone", "foreign.1", "foreign.2", "published.1", "published.2"]);
+    expect(world.sortedNames(rows)).toEqual(["deleted.1", "deleted.2", "draft.1", "draft.2", "draft.gone", "foreign.1", "foreign.2", "published.1", "published.2"]);
   });
 });
 
@@ -178,7 +171,7 @@ describe("the deleted list: deleted_documents(draft)", () => {
       platformAdmin: ["draft.gone"],
       memberB: "not found",
     },
-    (actor) => as(world, actor, async (tx) => names(await tx`select id from public.deleted_documents(${world.datasets.draft})`)),
+    (actor) => as(world, actor, async (tx) => world.sortedNames(await tx`select id from public.deleted_documents(${world.datasets.draft})`)),
   );
 });
 
@@ -284,8 +277,8 @@ describe("every actor reads the same documents through ndiquery-style filters as
     it(`${actor}: isa subject only returns readable documents`, async () => {
       const rows = await as(world, actor, (tx) => tx<{ id: string }[]>`select id from public.documents where class_lineage @> array['subject']`);
       const all = await as(world, actor, (tx) => tx<{ id: string }[]>`select id from public.documents where class_name = 'subject'`);
-      expect(names(rows)).toEqual(names(all));
-      expect(names(rows).every((name) => name.endsWith(".1"))).toBe(true);
+      expect(world.sortedNames(rows)).toEqual(world.sortedNames(all));
+      expect(world.sortedNames(rows).every((name) => name.endsWith(".1"))).toBe(true);
     });
   }
 });
@@ -302,12 +295,12 @@ describe("ndiquery's indexed search, find_document_ids(), applies the same read 
       platformAdmin: ["draft.1", "foreign.1", "published.1"],
       memberB: ["foreign.1", "published.1"],
     },
-    (actor) => as(world, actor, async (tx) => names(await tx`select id from public.find_document_ids('all', array['subject']) as id`)),
+    (actor) => as(world, actor, async (tx) => world.sortedNames(await tx`select id from public.find_document_ids('all', array['subject']) as id`)),
   );
 
   it("scopes: public, private, and dataset ids (unreadable ones silently dropped)", async () => {
     await as(world, "member", async (tx) => {
-      const find = async (scope: string) => names(await tx`select id from public.find_document_ids(${scope}) as id`);
+      const find = async (scope: string) => world.sortedNames(await tx`select id from public.find_document_ids(${scope}) as id`);
       expect(await find("public")).toEqual(["published.1", "published.2"]);
       expect(await find("private")).toEqual(["draft.1", "draft.2"]);
       expect(await find(`${world.datasets.foreign},${world.datasets.draft}, 000000000000000000000000`)).toEqual(["draft.1", "draft.2"]);

@@ -2,26 +2,20 @@
 // read / register / change / remove, on published, unpublished, soft-deleted and other-organization
 // datasets; objects shared by branches; the uploaded flag and counters following Storage.
 import type postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   as,
   attempt,
-  buildWorld,
   DATA_BUCKET,
   matrix,
   putObject,
   rowCount,
+  useWorld,
   type Actor,
   type World,
 } from "../support/rls-fixtures.ts";
 
-let world: World;
-beforeAll(async () => {
-  world = await buildWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 
 const key = (dataset: keyof World["datasets"], uid = `file-${dataset}`) => `${world.datasets[dataset]}/${uid}`;
 /** Object names shown as `<dataset name>/<uid>`. */

@@ -1,12 +1,11 @@
 // Permission matrix for jobs and the audit log, and the job state machine.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, attempt, buildWorld, matrix, one, type Actor, type World } from "../support/rls-fixtures.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { as, attempt, matrix, one, useWorld, type Actor, type World } from "../support/rls-fixtures.ts";
 
-let world: World;
+const world = useWorld();
 let draftJob: string;
 let foreignJob: string;
 beforeAll(async () => {
-  world = await buildWorld();
   ({ id: draftJob } = one(await world.sql<{ id: string }[]>`
     insert into public.jobs (kind, dataset_id, created_by) values ('file_bulk_upload', ${world.datasets.draft}, ${world.users.member.id}) returning id`));
   ({ id: foreignJob } = one(await world.sql<{ id: string }[]>`
@@ -19,9 +18,6 @@ beforeAll(async () => {
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: world.users.memberB.id, role: "authenticated" })}, true)`;
     await tx`insert into public.documents (dataset_id, data) select ${world.datasets.foreign}, jsonb_build_object('n', i) from generate_series(1, 3) i`;
   });
-});
-afterAll(async () => {
-  await world?.close();
 });
 
 const jobName = (id: string) => (id === draftJob ? "draftJob" : id === foreignJob ? "foreignJob" : id);

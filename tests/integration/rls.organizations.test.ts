@@ -1,18 +1,14 @@
 // Permission matrix for organizations, memberships, profiles, platform admins and analyst logins.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { as, attempt, buildWorld, matrix, one, rowCount, type Actor, type World } from "../support/rls-fixtures.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { as, attempt, matrix, one, rowCount, useWorld, type Actor } from "../support/rls-fixtures.ts";
 
-let world: World;
+const world = useWorld();
 let orgEmpty: string;
 beforeAll(async () => {
-  world = await buildWorld();
   // An organization without datasets, owned by `owner` and administered by `admin`, to delete.
   ({ id: orgEmpty } = one(await world.sql<{ id: string }[]>`insert into public.organizations (name) values ('Empty') returning id`));
   await world.sql`insert into public.organization_members (organization_id, user_id, role) values
     (${orgEmpty}, ${world.users.owner.id}, 'owner'), (${orgEmpty}, ${world.users.admin.id}, 'admin')`;
-});
-afterAll(async () => {
-  await world?.close();
 });
 
 const orgName = (id: string) => (id === orgEmpty ? "orgEmpty" : world.nameOf(id));

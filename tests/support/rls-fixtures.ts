@@ -2,7 +2,7 @@
 // every state, their documents, files and Storage objects. Built as the superuser (setup only);
 // every assertion then runs as the roles themselves through `as()`.
 import postgres from "postgres";
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { asRole } from "./roles.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
@@ -25,6 +25,8 @@ export interface World {
   documents: Record<string, string>;
   /** Readable names for ids (datasets, documents, orgs), for assertions that print well. */
   nameOf: (id: string) => string;
+  /** The rows' readable names, sorted. */
+  sortedNames: (rows: readonly { id: string }[]) => string[];
   close: () => Promise<void>;
 }
 
@@ -113,11 +115,27 @@ export async function buildWorld(): Promise<World> {
     datasets,
     documents,
     nameOf: (id) => names.get(id) ?? id,
+    sortedNames: (rows) => rows.map((row) => names.get(row.id) ?? row.id).sort(),
     close: async () => {
       await sql.end();
       await db.drop();
     },
   };
+}
+
+/**
+ * buildWorld() before the file's tests and close() after them. The returned object is empty until
+ * that beforeAll has run; read it inside hooks and tests only.
+ */
+export function useWorld(): World {
+  const world = {} as World;
+  beforeAll(async () => {
+    Object.assign(world, await buildWorld());
+  });
+  afterAll(async () => {
+    await world.close?.();
+  });
+  return world;
 }
 
 /** A realistic minimal NDI document of class `className` (with `base` as superclass). */
