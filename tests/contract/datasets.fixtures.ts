@@ -2,6 +2,9 @@
 // signed-in users in every role, and calls made as NDI-python makes them (Accept: JSON, Bearer,
 // path values percent-encoded, JSON bodies).
 import { createClient } from "@supabase/supabase-js";
+import { afterAll, beforeAll, expect } from "vitest";
+import { errorEnvelopeSchema } from "../../gateway/errors/api-error.ts";
+import { datasetDetailSchema } from "../../gateway/routes/datasets/datasets.schemas.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 export type Actor = "owner" | "admin" | "member" | "viewer" | "memberB";
@@ -27,6 +30,21 @@ export async function startDatasetsWorld(): Promise<DatasetsWorld> {
     tokens[actor] = await signIn(stack, user.email, user.password);
   }
   return { stack, orgA, orgB, tokens };
+}
+
+/**
+ * startDatasetsWorld() before the file's tests and stop its stack after them. The returned object
+ * is empty until that beforeAll has run; read it inside hooks and tests only.
+ */
+export function useDatasetsWorld(): DatasetsWorld {
+  const world = {} as DatasetsWorld;
+  beforeAll(async () => {
+    Object.assign(world, await startDatasetsWorld());
+  }, 60_000);
+  afterAll(async () => {
+    await world.stack?.stop();
+  });
+  return world;
 }
 
 async function signIn(stack: TestStack, email: string, password: string): Promise<string> {
@@ -72,4 +90,17 @@ export async function createDatasetViaApi(world: DatasetsWorld, fields: Record<s
   const response = await call(world.stack, `organizations/${world.orgA}/datasets`, { token, method: "POST", body: fields });
   if (response.status !== 201) throw new Error(`create answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body!.id as string;
+}
+
+/** GET datasets/{id} with `token` (none when undefined): must be 200 and match the declared schema. */
+export async function getDataset(world: DatasetsWorld, id: string, token?: string) {
+  const response = await call(world.stack, `datasets/${enc(id)}`, { token });
+  expect(response.status).toBe(200);
+  return datasetDetailSchema.parse(response.body);
+}
+
+/** The answer has `status` and the error envelope of contract 3.5. */
+export function expectError(response: { status: number; body?: unknown }, status: number) {
+  expect(response.status).toBe(status);
+  expect(errorEnvelopeSchema.safeParse(response.body).success).toBe(true);
 }

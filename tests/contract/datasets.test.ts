@@ -1,38 +1,18 @@
 // Organizations and datasets (contract R15–R23, R27, R28): over HTTP with plain fetch, as the
 // clients call them; every answer is checked against the route's declared schema.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   branchListSchema,
   datasetDetailSchema,
   datasetListSchema,
   deleteResultSchema,
 } from "../../gateway/routes/datasets/datasets.schemas.ts";
-import { errorEnvelopeSchema } from "../../gateway/errors/api-error.ts";
-import { call, createDatasetViaApi, enc, NO_SUCH_ID, startDatasetsWorld, type DatasetsWorld } from "./datasets.fixtures.ts";
+import { call, createDatasetViaApi, enc, expectError, getDataset, NO_SUCH_ID, useDatasetsWorld } from "./datasets.fixtures.ts";
 
-let world: DatasetsWorld;
+const world = useDatasetsWorld();
 const ISO_MS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-beforeAll(async () => {
-  world = await startDatasetsWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stack.stop();
-});
-
 const api = (path: string, options?: Parameters<typeof call>[2]) => call(world.stack, path, options);
-
-async function getDataset(id: string, token: string | undefined = world.tokens.member) {
-  const response = await api(`datasets/${enc(id)}`, { token });
-  expect(response.status).toBe(200);
-  return datasetDetailSchema.parse(response.body);
-}
-
-function expectError(response: { status: number; body?: unknown }, status: number) {
-  expect(response.status).toBe(status);
-  expect(errorEnvelopeSchema.safeParse(response.body).success).toBe(true);
-}
 
 async function addDocument(datasetId: string, data: Record<string, unknown>) {
   const [row] = await world.stack.sql<{ id: string }[]>`
@@ -88,7 +68,7 @@ describe("R16 create", () => {
       labNotes: { any: ["shape", 1] },
     };
     const id = await createDatasetViaApi(world, metadata);
-    expect(await getDataset(id)).toMatchObject(metadata);
+    expect(await getDataset(world, id, world.tokens.member)).toMatchObject(metadata);
   });
 
   it("refuses callers without upload rights with 400, as the clients expect, and stores nothing", async () => {
@@ -165,7 +145,7 @@ describe("R20 get", () => {
     const documentId = await addDocument(id, { base: { id: "a_b", name: "doc" }, document_class: { class_name: "subject" } });
     await world.stack.sql`
       insert into public.files (dataset_id, uid, object_key) values (${id}, 'not-landed', ${`${id}/not-landed`})`;
-    const dataset = await getDataset(id);
+    const dataset = await getDataset(world, id, world.tokens.member);
     expect(dataset.documents).toEqual([documentId]);
     expect(dataset.documentCount).toBe(1);
     expect(dataset.files).toEqual([]);
@@ -182,7 +162,8 @@ describe("R20 get", () => {
   it("serves published datasets without a token", async () => {
     const id = await createDatasetViaApi(world, { name: "public" });
     await publishDirectly(id);
-    expect((await getDataset(id, undefined)).isPublished).toBe(true);
+    // As this call always did, it sends the member token; the list below is read without one.
+    expect((await getDataset(world, id, world.tokens.member)).isPublished).toBe(true);
     const published = datasetListSchema.parse((await api("datasets/published?pageSize=1000")).body);
     expect(published.datasets.map((d) => d.id)).toContain(id);
     expect(published.datasets.every((d) => d.isPublished)).toBe(true);
@@ -199,10 +180,10 @@ describe("R21 update", () => {
     });
     expect(response.status).toBe(200);
     expect(datasetDetailSchema.parse(response.body)).toMatchObject({ id, name: "after", abstract: "kept", extra: 1, documentCount: 0 });
-    expect(await getDataset(id)).toMatchObject({ id, name: "after", isSubmitted: true, funding: { source: "NIH" } });
+    expect(await getDataset(world, id, world.tokens.member)).toMatchObject({ id, name: "after", isSubmitted: true, funding: { source: "NIH" } });
     // MATLAB resets a submission this way.
     await api(`datasets/${id}`, { token: world.tokens.member, method: "POST", body: { isSubmitted: false } });
-    expect((await getDataset(id)).isSubmitted).toBe(false);
+    expect((await getDataset(world, id, world.tokens.member)).isSubmitted).toBe(false);
   });
 
   it("accepts empty bodies with and without a content type and changes nothing", async () => {
@@ -219,7 +200,7 @@ describe("R21 update", () => {
     for (const body of ["[1, 2]", '"text"', JSON.stringify({ name: 5 }), JSON.stringify({ name: null }), JSON.stringify({ name: "x", neurons: "many" })]) {
       expectError(await api(`datasets/${id}`, { token: world.tokens.member, method: "POST", body }), 400);
     }
-    expect((await getDataset(id)).name).toBe("unchanged");
+    expect((await getDataset(world, id, world.tokens.member)).name).toBe("unchanged");
   });
 
   it("is 403 for a viewer, 404 for another organization and unknown ids, 401 without a token", async () => {
@@ -238,7 +219,7 @@ describe("R21 update", () => {
       ),
     );
     expect(updates.map((u) => u.status)).toEqual(Array(6).fill(200));
-    const dataset = await getDataset(id);
+    const dataset = await getDataset(world, id, world.tokens.member);
     for (let i = 0; i < 6; i++) expect(dataset[`extra${i}`]).toBe(i);
   });
 
@@ -279,7 +260,7 @@ describe("R22, R23, R19 soft delete", () => {
     // MATLAB: empty body labelled application/json.
     const restored = await api(`datasets/${id}/undelete`, { token: world.tokens.member, method: "POST", contentType: "application/json" });
     expect(restored.status).toBe(200);
-    expect((await getDataset(id)).documents).toEqual([documentId]);
+    expect((await getDataset(world, id, world.tokens.member)).documents).toEqual([documentId]);
   });
 
   it("deletes with the default delay when `when` is missing, and deleting again is harmless", async () => {
@@ -314,7 +295,7 @@ describe("R22, R23, R19 soft delete", () => {
     expectError(await api(`datasets/${NO_SUCH_ID}/undelete`, { token: world.tokens.member, method: "POST" }), 404);
     await publishDirectly(id);
     expectError(await api(`datasets/${id}?when=1d`, { token: world.tokens.member, method: "DELETE" }), 409);
-    expect((await getDataset(id)).isDeleted).toBe(false);
+    expect((await getDataset(world, id, world.tokens.member)).isDeleted).toBe(false);
   });
 });
 

@@ -1,36 +1,16 @@
 // Submit, publish, unpublish (contract R24–R26, 9.1) through the publish-dataset Edge Function:
 // the change is visible to the very next GET, refusals keep their status, publishing reports what
 // a DOI lacks and queues one Crossref deposit, and the audit log names who did it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { datasetDetailSchema, publishResultSchema } from "../../gateway/routes/datasets/datasets.schemas.ts";
-import { errorEnvelopeSchema } from "../../gateway/errors/api-error.ts";
-import { call, createDatasetViaApi, enc, NO_SUCH_ID, startDatasetsWorld, type DatasetsWorld } from "./datasets.fixtures.ts";
+import { describe, expect, it } from "vitest";
+import { publishResultSchema } from "../../gateway/routes/datasets/datasets.schemas.ts";
+import { call, createDatasetViaApi, enc, expectError, getDataset, NO_SUCH_ID, useDatasetsWorld } from "./datasets.fixtures.ts";
 
-let world: DatasetsWorld;
-
-beforeAll(async () => {
-  world = await startDatasetsWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stack.stop();
-});
+const world = useDatasetsWorld();
 
 const api = (path: string, options?: Parameters<typeof call>[2]) => call(world.stack, path, options);
 
 async function act(datasetId: string, action: "submit" | "publish" | "unpublish", token: string, contentType?: string) {
   return api(`datasets/${enc(datasetId)}/${action}`, { token, method: "POST", contentType });
-}
-
-async function getDataset(id: string, token?: string) {
-  const response = await api(`datasets/${enc(id)}`, { token });
-  expect(response.status).toBe(200);
-  return datasetDetailSchema.parse(response.body);
-}
-
-function expectError(response: { status: number; body?: unknown }, status: number) {
-  expect(response.status).toBe(status);
-  expect(errorEnvelopeSchema.safeParse(response.body).success).toBe(true);
 }
 
 describe("R24 submit", () => {
@@ -39,7 +19,7 @@ describe("R24 submit", () => {
     const first = await act(id, "submit", world.tokens.member);
     expect(first.status).toBe(200);
     expect(publishResultSchema.parse(first.body)).toMatchObject({ datasetId: id, action: "submit", isSubmitted: true });
-    expect((await getDataset(id, world.tokens.member)).isSubmitted).toBe(true);
+    expect((await getDataset(world, id, world.tokens.member)).isSubmitted).toBe(true);
     expect((await act(id, "submit", world.tokens.member, "application/json")).status).toBe(200);
   });
 
@@ -50,7 +30,7 @@ describe("R24 submit", () => {
     expectError(await act(NO_SUCH_ID, "submit", world.tokens.member), 404);
     expectError(await act("not-a-valid-id", "submit", world.tokens.member), 400);
     expectError(await api(`datasets/${id}/submit`, { method: "POST" }), 401);
-    expect((await getDataset(id, world.tokens.member)).isSubmitted).toBe(false);
+    expect((await getDataset(world, id, world.tokens.member)).isSubmitted).toBe(false);
   });
 });
 
@@ -65,7 +45,7 @@ describe("R25, R26 publish and unpublish", () => {
     expect(result.doiStatusMessage).toMatch(/Missing for a DOI: contributors, abstract, license/);
 
     // Visible to the next read, anonymously too, and listed as published.
-    expect(await getDataset(id)).toMatchObject({ isPublished: true, doiStatus: "pending" });
+    expect(await getDataset(world, id)).toMatchObject({ isPublished: true, doiStatus: "pending" });
     const published = await api("datasets/published?pageSize=1000");
     expect(published.body!.datasets.map((d: { id: string }) => d.id)).toContain(id);
 
@@ -106,7 +86,7 @@ describe("R25, R26 publish and unpublish", () => {
     const response = await act(id, "unpublish", world.tokens.owner, "application/json");
     expect(response.status).toBe(200);
     expect(publishResultSchema.parse(response.body).isPublished).toBe(false);
-    expect((await getDataset(id, world.tokens.member)).isPublished).toBe(false);
+    expect((await getDataset(world, id, world.tokens.member)).isPublished).toBe(false);
     expectError(await api(`datasets/${id}`), 404);
   });
 
@@ -118,6 +98,6 @@ describe("R25, R26 publish and unpublish", () => {
     expectError(await act(NO_SUCH_ID, "publish", world.tokens.admin), 404);
     await act(id, "publish", world.tokens.admin);
     expectError(await act(id, "unpublish", world.tokens.member), 403);
-    expect((await getDataset(id)).isPublished).toBe(true);
+    expect((await getDataset(world, id)).isPublished).toBe(true);
   });
 });
