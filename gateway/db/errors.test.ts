@@ -34,6 +34,18 @@ describe("apiErrorFromDatabase", () => {
     expect(apiErrorFromDatabase(new Error("boom"))).toBeUndefined();
   });
 
+  it("maps our functions' refusals (P0002 404, 55000 409 with their message) only where a route asks", () => {
+    const missing = pgError(SQLSTATE.noDataFound);
+    const published = pgError(SQLSTATE.objectNotInPrerequisiteState);
+    expect(apiErrorFromDatabase(missing, { functionRefusals: true, notFoundMessage: "Dataset not found" })).toMatchObject({
+      status: 404,
+      message: "Dataset not found",
+    });
+    expect(apiErrorFromDatabase(published, { functionRefusals: true })).toMatchObject({ status: 409, message: "error 55000" });
+    expect(apiErrorFromDatabase(missing)).toBeUndefined();
+    expect(apiErrorFromDatabase(published)).toBeUndefined();
+  });
+
   it("lets a route turn a permission refusal into a not-found", async () => {
     const refused = mapDatabaseErrors(() => Promise.reject(pgError(SQLSTATE.insufficientPrivilege)), {
       permissionDenied: "not_found",

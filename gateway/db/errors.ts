@@ -19,6 +19,8 @@ export const SQLSTATE = {
   lockNotAvailable: "55P03",
   tooManyConnections: "53300",
   raiseException: "P0001",
+  noDataFound: "P0002",
+  objectNotInPrerequisiteState: "55000",
 } as const;
 
 export interface DatabaseErrorOptions {
@@ -29,6 +31,12 @@ export interface DatabaseErrorOptions {
   permissionDenied?: "forbidden" | "not_found";
   /** The message of that not-found answer, e.g. "Dataset not found". */
   notFoundMessage?: string;
+  /**
+   * For routes calling our deletion and branch functions, which raise P0002 (missing or unreadable:
+   * 404 with notFoundMessage) and 55000 (e.g. the dataset is published: 409 with their message).
+   * Off elsewhere: other raisers of these codes (the jobs trigger's 55000) stay a 500.
+   */
+  functionRefusals?: boolean;
 }
 
 /** The client-facing error for a database error, or undefined when it is an internal failure. */
@@ -56,6 +64,10 @@ export function apiErrorFromDatabase(error: unknown, options: DatabaseErrorOptio
     case SQLSTATE.raiseException:
       // Our own SQL functions raise readable messages meant for the caller.
       return httpErrors.badRequest(error.message);
+    case SQLSTATE.noDataFound:
+      return options.functionRefusals ? httpErrors.notFound(options.notFoundMessage) : undefined;
+    case SQLSTATE.objectNotInPrerequisiteState:
+      return options.functionRefusals ? httpErrors.conflict(error.message) : undefined;
     case SQLSTATE.queryCanceled:
       return httpErrors.timeout("The database took too long to answer");
     case SQLSTATE.serializationFailure:
