@@ -379,32 +379,6 @@ isOneToOne: true
         isOneToOne: true
         isSetofReturn: false
       } },
-"claim_job":
-{ Args: { "p_kinds": (Database["public"]['Enums']["job_kind"])[],"p_worker": string }; Returns: {
-              "attempts": number,
-"completed_at": string | null,
-"created_at": string,
-"created_by": string | null,
-"dataset_id": string | null,
-"error": string | null,
-"id": string,
-"kind": Database["public"]['Enums']["job_kind"],
-"locked_by": string | null,
-"params": NonNullable<Json>,
-"progress_done": number,
-"progress_total": number | null,
-"result": Json | null,
-"run_after": string,
-"started_at": string | null,
-"state": Database["public"]['Enums']["job_state"],
-"updated_at": string
-            }[]
-                          SetofOptions: {
-        from: "*"
-        to: "jobs"
-        isOneToOne: false
-        isSetofReturn: true
-      } },
 "delete_dataset":
 { Args: { "p_dataset_id": string,"p_purge_after"?: string }; Returns: {
               "dataset_id": string,"delete_after": string,"deleted_at": string,"purged": boolean

@@ -51,9 +51,9 @@ comment on column public.jobs.result is 'Output, e.g. {"objectKey": …} of a do
 comment on column public.jobs.progress_done is 'Items done so far (`filesExtracted` for file bulk uploads).';
 comment on column public.jobs.progress_total is 'Items in total when known (`totalFiles`).';
 comment on column public.jobs.error is '`error`: why the job failed.';
-comment on column public.jobs.attempts is 'How many times a worker claimed it.';
-comment on column public.jobs.run_after is 'Not claimed before this time (retries with backoff, scheduled purges).';
-comment on column public.jobs.locked_by is 'Worker that claimed it.';
+comment on column public.jobs.attempts is 'How many times the job runner has started it.';
+comment on column public.jobs.run_after is 'Not started before this time (retries with backoff, scheduled purges, zips not yet uploaded).';
+comment on column public.jobs.locked_by is 'Job runner worker running it (graphile-worker id).';
 comment on column public.jobs.created_by is 'Who asked for it (NULL for the server''s own jobs).';
 comment on column public.jobs.created_at is '`createdAt`.';
 comment on column public.jobs.updated_at is 'Last change.';
@@ -99,28 +99,6 @@ create trigger set_timestamps before insert or update on public.jobs
 
 -- The worker's way to take the next job: the oldest due queued job of the given kinds, locked so
 -- that concurrent workers never take the same one.
-create or replace function public.claim_job(p_kinds public.job_kind[], p_worker text)
-returns setof public.jobs
-language sql
-volatile
-security definer
-set search_path = ''
-as $$
-  update public.jobs j
-  set state = 'running', locked_by = p_worker, attempts = j.attempts + 1
-  where j.id = (
-    select q.id from public.jobs q
-    where q.state = 'queued' and q.run_after <= pg_catalog.now() and q.kind = any (p_kinds)
-    order by q.run_after, q.id
-    for update skip locked
-    limit 1)
-  returning j.*
-$$;
-comment on function public.claim_job(public.job_kind[], text) is
-  'Worker (service role): claims the oldest due queued job of the given kinds and marks it running; no row when there is none.';
-revoke all on function public.claim_job(public.job_kind[], text) from public, anon, authenticated;
-grant execute on function public.claim_job(public.job_kind[], text) to service_role;
-
 -- ---------------------------------------------------------------- privileges and policies
 
 alter table public.jobs enable row level security;
