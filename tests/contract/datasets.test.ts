@@ -161,9 +161,9 @@ describe("R20 get", () => {
 
   it("serves published datasets without a token", async () => {
     const id = await createDatasetViaApi(world, { name: "public" });
+    expectError(await call(world.stack, `datasets/${enc(id)}`), 404);
     await publishDirectly(id);
-    // As this call always did, it sends the member token; the list below is read without one.
-    expect((await getDataset(world, id, world.tokens.member)).isPublished).toBe(true);
+    expect((await getDataset(world, id)).isPublished).toBe(true);
     const published = datasetListSchema.parse((await api("datasets/published?pageSize=1000")).body);
     expect(published.datasets.map((d) => d.id)).toContain(id);
     expect(published.datasets.every((d) => d.isPublished)).toBe(true);
