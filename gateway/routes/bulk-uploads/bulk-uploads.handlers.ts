@@ -1,12 +1,12 @@
 import type { AppRouteHandler } from "../../app/types.ts";
 import { mapDatabaseErrors } from "../../db/errors.ts";
 import { httpErrors } from "../../errors/api-error.ts";
+import { DATASET_NOT_FOUND } from "../../errors/not-found.ts";
 import { bulkUploadBody, findBulkUpload, listBulkUploads as listJobs } from "../../files/bulk-upload-jobs.ts";
 import { datasetIsVisible } from "../../files/file-records.ts";
 import { bulkUploadObjectKey } from "../../files/object-keys.ts";
 import { signedUploadUrl } from "../../files/storage.ts";
 import { enqueueJob } from "../../jobs/enqueue.ts";
-import { DATASET_NOT_FOUND } from "../files/files.handlers.ts";
 import { requireLogin } from "../files/require-login.ts";
 import type { BulkUploadUrlRoute, GetBulkUploadRoute, ListBulkUploadsRoute } from "./bulk-uploads.routes.ts";
 

@@ -3,7 +3,7 @@
 // dataset that must be unpublished first is a conflict (55000); both are mapped in db/errors.ts.
 import postgres from "postgres";
 import { mapDatabaseErrors, SQLSTATE, type DatabaseErrorOptions } from "../../db/errors.ts";
-import { DATASET_NOT_FOUND } from "../documents/documents.errors.ts";
+import { DATASET_NOT_FOUND } from "../../errors/not-found.ts";
 
 export function mapDatasetErrors<T>(
   work: () => Promise<T>,

@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { AppRouteHandler } from "../../app/types.ts";
 import { purgeDelaySeconds } from "../../documents/when.ts";
 import { httpErrors } from "../../errors/api-error.ts";
-import { DATASET_NOT_FOUND } from "../documents/documents.errors.ts";
+import { DATASET_NOT_FOUND } from "../../errors/not-found.ts";
 import { mapDatasetErrors } from "./datasets.errors.ts";
 import * as queries from "./datasets.queries.ts";
 import type * as routes from "./datasets.routes.ts";

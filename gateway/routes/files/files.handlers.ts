@@ -1,13 +1,12 @@
 import type { AppRouteHandler } from "../../app/types.ts";
 import { mapDatabaseErrors } from "../../db/errors.ts";
 import { httpErrors } from "../../errors/api-error.ts";
+import { DATASET_NOT_FOUND } from "../../errors/not-found.ts";
 import { datasetIsVisible, findUploadedFile, prepareFileUpload } from "../../files/file-records.ts";
 import { fileObjectKey } from "../../files/object-keys.ts";
 import { signedDownloadUrl, signedUploadUrl } from "../../files/storage.ts";
 import type { GetFileDetailRoute, GetFileUploadUrlRoute } from "./files.routes.ts";
 import { requireLogin } from "./require-login.ts";
-
-export const DATASET_NOT_FOUND = "Dataset not found";
 
 export const getFileUploadUrl: AppRouteHandler<GetFileUploadUrlRoute> = async (c) => {
   requireLogin(c);
