@@ -6,8 +6,7 @@
 // document is refused (not JSON, not an object, not storable) the transaction is rolled back and
 // the job fails with each bad document's entry, index (0-based) and reason. A re-upload after
 // fixing the zip therefore never duplicates the good documents of a failed one.
-// The zip's directory is checked first (zip-archive.ts: zip bombs, sizes, unsafe names); entries
-// stream from disk and documents are cut out one at a time, so memory holds one batch.
+// The zip's directory is checked first (uploaded-zip.ts); entries stream from disk and documents are cut out one at a time, so memory holds one batch.
 import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,11 +15,10 @@ import postgres from "postgres";
 import { z } from "zod";
 import { jsonArrayElements, JsonArrayStreamError } from "../../documents/json-array-stream.ts";
 import { NdiJsonSyntaxError, toStrictJson } from "../../documents/ndi-json.ts";
-import { storedObjectSize } from "../../files/extracted-files.ts";
-import { downloadObjectToFile, removeObject } from "../../files/object-transfer.ts";
-import { forEachZipFile, InvalidZipError, validateZip } from "../../files/zip-archive.ts";
-import { zipLimitsFromEnv } from "../../files/zip-limits.ts";
+import { removeObject } from "../../files/object-transfer.ts";
+import { forEachZipFile, InvalidZipError } from "../../files/zip-archive.ts";
 import { defineJobTask, PermanentJobError, type JobContext } from "../task.ts";
+import { downloadCheckedZip, requireUploadedZip } from "../uploaded-zip.ts";
 
 const paramsSchema = z.object({ objectKey: z.string().regex(/^[0-9a-f]{24}\/document-uploads\/[^/]+\.zip$/) });
 
@@ -33,22 +31,11 @@ export const documentBulkUploadTask = defineJobTask({
   maxAttempts: 3,
   async run(context) {
     const { objectKey: zipKey } = paramsSchema.parse(context.job.params);
-    const datasetId = context.job.datasetId;
-    if (!datasetId || !zipKey.startsWith(`${datasetId}/`)) throw new PermanentJobError("The dataset of this upload no longer exists");
-
-    const limits = zipLimitsFromEnv();
-    const zipSize = await context.runAsServiceRole((tx) => storedObjectSize(tx, zipKey));
-    if (zipSize === undefined) throw new PermanentJobError("No zip was uploaded before the upload URL expired");
-    if (zipSize > limits.maxZipBytes) {
-      await removeObject(context.supabase, zipKey);
-      throw new PermanentJobError(`The zip is larger than ${limits.maxZipBytes} bytes`);
-    }
+    const { datasetId, limits } = await requireUploadedZip(context, zipKey);
 
     const workDir = await mkdtemp(join(tmpdir(), "ndi-document-upload-"));
     try {
-      const zipPath = join(workDir, "upload.zip");
-      await downloadObjectToFile(context.supabase, zipKey, zipPath, context.signal);
-      await validateZip(zipPath, limits);
+      const { zipPath } = await downloadCheckedZip(context, zipKey, workDir, limits);
       const stored = await context.runAsServiceRole((tx) => ingest(tx, context, datasetId, zipPath, join(workDir, "entry.json")));
       context.logger.info({ datasetId, documents: stored }, "ingested a document bulk upload");
       return { documentsAdded: stored };

@@ -14,12 +14,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { boundedPool } from "../../files/bounded-pool.ts";
-import { registerExtractedFile, storedObjectSize } from "../../files/extracted-files.ts";
+import { registerExtractedFile } from "../../files/extracted-files.ts";
 import { fileObjectKey } from "../../files/object-keys.ts";
-import { downloadObjectToFile, removeObject, uploadFileToObject } from "../../files/object-transfer.ts";
-import { forEachZipFile, InvalidZipError, validateZip, type ExtractedFile } from "../../files/zip-archive.ts";
-import { zipLimitsFromEnv } from "../../files/zip-limits.ts";
+import { removeObject, uploadFileToObject } from "../../files/object-transfer.ts";
+import { forEachZipFile, InvalidZipError, type ExtractedFile } from "../../files/zip-archive.ts";
 import { defineJobTask, PermanentJobError, type JobContext } from "../task.ts";
+import { downloadCheckedZip, requireUploadedZip } from "../uploaded-zip.ts";
 
 const paramsSchema = z.object({ objectKey: z.string().regex(/^[0-9a-f]{24}\/bulk-uploads\/[^/]+\.zip$/) });
 
@@ -33,23 +33,12 @@ export const fileBulkUploadTask = defineJobTask({
   maxAttempts: 3,
   async run(context) {
     const { objectKey: zipKey } = paramsSchema.parse(context.job.params);
-    const datasetId = context.job.datasetId;
-    if (!datasetId || !zipKey.startsWith(`${datasetId}/`)) throw new PermanentJobError("The dataset of this upload no longer exists");
-
-    const limits = zipLimitsFromEnv();
-    const zipSize = await context.runAsServiceRole((tx) => storedObjectSize(tx, zipKey));
-    if (zipSize === undefined) throw new PermanentJobError("No zip was uploaded before the upload URL expired");
-    if (zipSize > limits.maxZipBytes) {
-      await removeObject(context.supabase, zipKey);
-      throw new PermanentJobError(`The zip is larger than ${limits.maxZipBytes} bytes`);
-    }
+    const { datasetId, limits } = await requireUploadedZip(context, zipKey);
 
     const workDir = await mkdtemp(join(tmpdir(), "ndi-bulk-upload-"));
     const extracted = { files: 0 };
     try {
-      const zipPath = join(workDir, "upload.zip");
-      await downloadObjectToFile(context.supabase, zipKey, zipPath, context.signal);
-      const totalFiles = await validateZip(zipPath, limits);
+      const { zipPath, totalFiles } = await downloadCheckedZip(context, zipKey, workDir, limits);
       await context.progress(0, totalFiles);
       await extractInto(context, { datasetId, zipPath, workDir }, extracted);
       await context.progress(extracted.files);
