@@ -22,7 +22,7 @@ begin
 end
 $$;
 comment on function private.wait_for_bulk_upload_zip() is
-  'Trigger: a new file_bulk_upload job runs at its deadline unless its zip lands first.';
+  'Trigger: a new bulk-upload job (file or document) runs at its deadline unless its zip lands first.';
 revoke all on function private.wait_for_bulk_upload_zip() from public;
 
 create trigger wait_for_bulk_upload_zip before insert on public.jobs
@@ -55,7 +55,9 @@ comment on function private.run_job_now(text) is
   'Runs queued job p_job_id as soon as a worker is free instead of at its scheduled time; nothing for a job that is not queued.';
 revoke all on function private.run_job_now(text) from public;
 
-create or replace function private.start_file_bulk_upload() returns trigger
+-- One function for every kind of bulk upload: each kind's trigger passes its job kind (tg_argv[0])
+-- and fires only for the key folder its zips land in (document_bulk_uploads adds the second).
+create or replace function private.start_bulk_upload_job() returns trigger
 language plpgsql
 security definer
 set search_path = ''
@@ -66,21 +68,21 @@ begin
   for job_id in
     select j.id from public.jobs j
     where j.dataset_id = pg_catalog.split_part(new.name, '/', 1)
-      and j.kind = 'file_bulk_upload' and j.state = 'queued' and j.params ->> 'objectKey' = new.name
+      and j.kind = tg_argv[0]::public.job_kind and j.state = 'queued' and j.params ->> 'objectKey' = new.name
   loop
     perform private.run_job_now(job_id);
   end loop;
   return null;
 end
 $$;
-comment on function private.start_file_bulk_upload() is
-  'Trigger on storage.objects (bucket ndi-data): a bulk-upload zip that lands starts its queued job.';
-revoke all on function private.start_file_bulk_upload() from public;
+comment on function private.start_bulk_upload_job() is
+  'Trigger on storage.objects (bucket ndi-data): a bulk-upload zip that lands starts its queued job of the kind the trigger names.';
+revoke all on function private.start_bulk_upload_job() from public;
 
 create trigger start_file_bulk_upload
   after insert or update on storage.objects
   for each row when (new.bucket_id = 'ndi-data' and pg_catalog.split_part(new.name, '/', 2) = 'bulk-uploads')
-  execute function private.start_file_bulk_upload();
+  execute function private.start_bulk_upload_job('file_bulk_upload');
 
 -- ---------------------------------------------------------------- SHA-256 of extracted files
 
