@@ -7,13 +7,13 @@ import { datasetIsVisible } from "../../files/file-records.ts";
 import { bulkUploadObjectKey } from "../../files/object-keys.ts";
 import { signedUploadUrl } from "../../files/storage.ts";
 import { enqueueJob } from "../../jobs/enqueue.ts";
-import { requireLogin } from "../files/require-login.ts";
+import { rejectAnonymousCaller } from "../../middleware/require-user.ts";
 import type { BulkUploadUrlRoute, GetBulkUploadRoute, ListBulkUploadsRoute } from "./bulk-uploads.routes.ts";
 
 // The job is queued in the same transaction that signs the URL: no URL without its job, and the
 // job is visible (R45, R46 `active`) as soon as the client has the URL.
 export const bulkUploadUrl: AppRouteHandler<BulkUploadUrlRoute> = async (c) => {
-  requireLogin(c);
+  rejectAnonymousCaller(c);
   const { datasetId } = c.req.valid("param");
   const objectKey = bulkUploadObjectKey(datasetId);
   const body = await c.var.db(async (tx) => {
@@ -27,14 +27,14 @@ export const bulkUploadUrl: AppRouteHandler<BulkUploadUrlRoute> = async (c) => {
 };
 
 export const getBulkUpload: AppRouteHandler<GetBulkUploadRoute> = async (c) => {
-  requireLogin(c);
+  rejectAnonymousCaller(c);
   const job = await c.var.db((tx) => findBulkUpload(tx, c.req.valid("param").jobId));
   if (!job) throw httpErrors.notFound("Bulk upload job not found");
   return c.json(bulkUploadBody(job), 200);
 };
 
 export const listBulkUploads: AppRouteHandler<ListBulkUploadsRoute> = async (c) => {
-  requireLogin(c);
+  rejectAnonymousCaller(c);
   const { datasetId } = c.req.valid("param");
   const jobs = await c.var.db(async (tx) => {
     if (!(await datasetIsVisible(tx, datasetId))) throw httpErrors.notFound(DATASET_NOT_FOUND);

@@ -3,6 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponse } from "../../errors/api-error.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
+import { requireUser } from "../../middleware/require-user.ts";
 import { datasetParams, pagingQuery, whenSchema } from "../documents/documents.schemas.ts";
 import {
   branchBodySchema,
@@ -13,7 +14,6 @@ import {
   deleteResultSchema,
   publishResultSchema,
 } from "./datasets.schemas.ts";
-import { requireUser } from "./require-user.ts";
 
 const TAGS = ["Datasets"];
 const json = <T extends z.ZodType>(description: string, schema: T) => ({

@@ -5,11 +5,11 @@ import { DATASET_NOT_FOUND } from "../../errors/not-found.ts";
 import { datasetIsVisible, findUploadedFile, prepareFileUpload } from "../../files/file-records.ts";
 import { fileObjectKey } from "../../files/object-keys.ts";
 import { signedDownloadUrl, signedUploadUrl } from "../../files/storage.ts";
+import { rejectAnonymousCaller } from "../../middleware/require-user.ts";
 import type { GetFileDetailRoute, GetFileUploadUrlRoute } from "./files.routes.ts";
-import { requireLogin } from "./require-login.ts";
 
 export const getFileUploadUrl: AppRouteHandler<GetFileUploadUrlRoute> = async (c) => {
-  requireLogin(c);
+  rejectAnonymousCaller(c);
   const { datasetId, uid } = c.req.valid("param");
   const objectKey = fileObjectKey(datasetId, uid);
   await c.var.db(async (tx) => {

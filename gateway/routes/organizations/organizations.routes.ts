@@ -2,9 +2,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponse } from "../../errors/api-error.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
+import { requireUser } from "../../middleware/require-user.ts";
 import { pagingQuery } from "../documents/documents.schemas.ts";
 import { createDatasetBodySchema, datasetDetailSchema, datasetListSchema, organizationParams } from "../datasets/datasets.schemas.ts";
-import { requireUser } from "../datasets/require-user.ts";
 
 // MATLAB's default; it expects a dataset it just created on page 1, hence newest first.
 const DEFAULT_PAGE_SIZE = 20;
