@@ -29,7 +29,10 @@ export function fileObjectKey(datasetId: string, uid: string): string {
   return `${datasetId}/${encodeUid(uid)}`;
 }
 
+/** The subfolder each kind of bulk upload's zips land in: the storage trigger that starts the job goes by it. */
+export type BulkUploadFolder = "bulk-uploads" | "document-uploads";
+
 /** A fresh key for a bulk-upload zip: in the dataset's folder (so Storage's policies apply) but in a subfolder, never a file. */
-export function bulkUploadObjectKey(datasetId: string): string {
-  return `${datasetId}/bulk-uploads/${randomUUID()}.zip`;
+export function bulkUploadObjectKey(datasetId: string, folder: BulkUploadFolder): string {
+  return `${datasetId}/${folder}/${randomUUID()}.zip`;
 }

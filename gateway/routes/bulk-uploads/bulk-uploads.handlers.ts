@@ -15,7 +15,7 @@ import type { BulkUploadUrlRoute, GetBulkUploadRoute, ListBulkUploadsRoute } fro
 export const bulkUploadUrl: AppRouteHandler<BulkUploadUrlRoute> = async (c) => {
   rejectAnonymousCaller(c);
   const { datasetId } = c.req.valid("param");
-  const objectKey = bulkUploadObjectKey(datasetId);
+  const objectKey = bulkUploadObjectKey(datasetId, "bulk-uploads");
   const body = await c.var.db(async (tx) => {
     if (!(await datasetIsVisible(tx, datasetId))) throw httpErrors.notFound(DATASET_NOT_FOUND);
     const job = await mapDatabaseErrors(() => enqueueJob(tx, { kind: "file_bulk_upload", datasetId, params: { objectKey } }), {

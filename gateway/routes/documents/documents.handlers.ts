@@ -6,6 +6,7 @@ import type { AppRouteHandler } from "../../app/types.ts";
 import { withBareNonFiniteTokens } from "../../documents/ndi-json.ts";
 import { purgeDelaySeconds } from "../../documents/when.ts";
 import { httpErrors } from "../../errors/api-error.ts";
+import { bulkUploadObjectKey } from "../../files/object-keys.ts";
 import { signedDownloadUrl, signedUploadUrl } from "../../files/storage.ts";
 import { enqueueJob } from "../../jobs/enqueue.ts";
 import type { RunAsCaller } from "../../middleware/database.ts";
@@ -149,7 +150,7 @@ export const bulkFetchDocuments: AppRouteHandler<routes.BulkFetchDocumentsRoute>
 // The job is queued in the transaction that signs the URL: no URL without its job.
 export const bulkUploadDocuments: AppRouteHandler<routes.BulkUploadDocumentsRoute> = async (c) => {
   const { datasetId } = c.req.valid("param");
-  const objectKey = `${datasetId}/document-uploads/${randomUUID()}.zip`;
+  const objectKey = bulkUploadObjectKey(datasetId, "document-uploads");
   const body = await inReadableDataset(c, datasetId, async (tx) => {
     const job = await enqueueJob(tx, { kind: "document_bulk_upload", datasetId, params: { objectKey } });
     return { url: await signedUploadUrl(c.var.supabaseAsCaller(), objectKey), jobId: job.id };
