@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts", "gateway/**/*.test.ts", "embedded/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
     pool: "forks",
     maxWorkers: 3,
     testTimeout: 30_000,
