@@ -13,9 +13,9 @@ import { localCrossrefDouble, type CrossrefSetup } from "../../embedded/crossref
 import { startSupabaseServices } from "../../embedded/stack.ts";
 import { sharedXsdValidator } from "../../functions/_shared/crossref/index.ts";
 import { doiRetry, doiStatus } from "../../scripts/admin/doi.ts";
-import type { AdminContext } from "../../scripts/admin/context.ts";
 import { call, enc } from "../contract/datasets.fixtures.ts";
 import { createTestDatabase } from "../support/database.ts";
+import { captureOutput } from "../support/console.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 const DOI_URL = /^https:\/\/doi\.org\/(10\.63884\/ndic\.\d{4}\.[a-z0-9]{8})$/;
@@ -70,22 +70,6 @@ function submissionsOf(world: World, doi: string) {
   return world.crossref.double!.submissions().filter((submission) => submission.xml.includes(`<doi>${doi}</doi>`));
 }
 
-function adminContext(stack: TestStack): AdminContext {
-  return { mode: "embedded", supabaseUrl: stack.supabaseUrl, databaseUrl: "", supabase: stack.admin, sql: stack.sql, close: async () => {} };
-}
-
-async function captureOutput(work: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(" "));
-  try {
-    await work();
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
-
 const RICH = {
   name: `Ünïcödé: spikes & <waves> in 脑 — ${"a very long title ".repeat(80)}`,
   abstract: "Recordings of V1 neurons; α/β oscillations 🧠 and \"quotes\".",
@@ -128,7 +112,7 @@ describe("with the local Crossref double", () => {
     const [record] = await world.stack.sql`select deposit_warnings from public.dataset_dois where dataset_id = ${rich}`;
     expect(JSON.stringify(record!.deposit_warnings)).toMatch(/ORCID/i);
 
-    const status = await captureOutput(() => doiStatus.run(adminContext(world.stack), { values: {}, positionals: [rich] }));
+    const status = await captureOutput(() => doiStatus.run(world.stack.adminContext(), { values: {}, positionals: [rich] }));
     expect(status).toMatch(new RegExp(`${rich}\\s+registered\\s+10.63884/ndic`));
     expect(status).toMatch(/Registered with Crossref: Successfully added/);
   });
@@ -160,7 +144,7 @@ describe("with the local Crossref double", () => {
     const doi = DOI_URL.exec(failed.doi!)![1]!;
 
     for (let retry = 0; retry < 2; retry++) {
-      await captureOutput(() => doiRetry.run(adminContext(world.stack), { values: {}, positionals: [id] }));
+      await captureOutput(() => doiRetry.run(world.stack.adminContext(), { values: {}, positionals: [id] }));
       expect(await waitForDoi(world, id, (dataset) => dataset.doiStatus === "registered")).toMatchObject({ doi: failed.doi });
     }
     const submissions = submissionsOf(world, doi);

@@ -9,6 +9,7 @@ import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { readMail } from "../../embedded/mail/index.ts";
 import { loadProjectConfig, type ProjectConfig } from "../../embedded/project-config.ts";
 import type { CrossrefSetup } from "../../embedded/crossref-setup.ts";
+import type { AdminContext } from "../../scripts/admin/context.ts";
 import { startSupabaseServices, type RunningServices } from "../../embedded/stack.ts";
 import { createTestDatabase } from "./database.ts";
 
@@ -21,6 +22,8 @@ export interface TestStack extends RunningServices {
   createUser: (options?: { email?: string; password?: string; name?: string }) => Promise<TestUser>;
   /** The newest message the mail sink holds for an address. */
   lastMailTo: (email: string) => Promise<Awaited<ReturnType<typeof readMail>>[number] | undefined>;
+  /** What `npm run admin` commands get when they reach this stack. */
+  adminContext: () => AdminContext;
 }
 
 export interface TestUser {
@@ -72,6 +75,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       return { id: data.user.id, email: address, password };
     },
     lastMailTo: async (email) => (await readMail(services.sql, { to: email, limit: 1 }))[0],
+    adminContext: () => ({
+      mode: "embedded",
+      supabaseUrl: services.supabaseUrl,
+      databaseUrl: database.adminUrl,
+      supabase: admin,
+      sql: services.sql,
+      close: async () => {},
+    }),
     stop: async () => {
       await services.stop();
       await database.drop();
