@@ -64,6 +64,13 @@ async function waitForDoi(world: World, id: string, done: (dataset: Awaited<Retu
   }
 }
 
+async function depositJobsSettled(world: World, id: string): Promise<void> {
+  await expect
+    .poll(async () => (await world.stack.sql`
+      select 1 from public.jobs where dataset_id = ${id} and kind = 'doi_deposit' and state in ('queued', 'running')`).length, { timeout: 10_000 })
+    .toBe(0);
+}
+
 const settled = (dataset: { doiStatus: string | null }) => dataset.doiStatus === "registered" || dataset.doiStatus === "failed";
 
 function submissionsOf(world: World, doi: string) {
@@ -144,6 +151,9 @@ describe("with the local Crossref double", () => {
     const doi = DOI_URL.exec(failed.doi!)![1]!;
 
     for (let retry = 0; retry < 2; retry++) {
+      // The function records the outcome before its job task completes the job row; doi-retry
+      // rightly refuses while that step still runs.
+      await depositJobsSettled(world, id);
       await captureOutput(() => doiRetry.run(world.stack.adminContext(), { values: {}, positionals: [id] }));
       expect(await waitForDoi(world, id, (dataset) => dataset.doiStatus === "registered")).toMatchObject({ doi: failed.doi });
     }
