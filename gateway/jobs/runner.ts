@@ -60,6 +60,10 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   // instead of being an unhandled 'error' event that ends the process.
   const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency + 2 });
   pgPool.on("error", (error) => logger.warn({ err: error }, "job runner lost an idle database connection"));
+  // A connection that drops while checked out emits on its client; unhandled, that would end the gateway.
+  pgPool.on("connect", (client) =>
+    client.on("error", (error) => logger.warn({ err: error }, "job runner lost a database connection in use")),
+  );
   const closePools = () => Promise.all([pgPool.end(), sql.end({ timeout: 5 })]);
 
   const runner = await run({
