@@ -19,6 +19,7 @@ import { setAuthenticatorPassword } from "./authenticator.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
 import { removeStackFile, writeStackFile } from "./stack-file.ts";
 import { createStorageApp } from "./storage/index.ts";
+import type { GatewayConfigInput } from "../gateway/app/env.ts";
 import { startGateway } from "../gateway/server.ts";
 
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, "functions");
@@ -36,6 +37,8 @@ export interface ServicesOptions {
   gatewayPort?: number;
   config?: ProjectConfig;
   functionsDir?: string;
+  /** The gateway's pino level (tests keep it at warn). */
+  logLevel?: GatewayConfigInput["logLevel"];
   smtpUrl?: string;
   /** Where DOI deposits go (embedded/crossref-setup.ts); none: DOIs stay pending. */
   crossref?: CrossrefSetup;
@@ -94,6 +97,7 @@ export async function startSupabaseServices(options: ServicesOptions): Promise<R
     jobsDatabaseUrl: options.adminUrl,
     host,
     port: options.gatewayPort ?? 0,
+    logLevel: options.logLevel,
   });
 
   return {

@@ -273,6 +273,7 @@ describe("a restart in the middle of polling", () => {
       dataDir,
       jwtSecret: randomBytes(32).toString("base64url"),
       crossref,
+      logLevel: "warn" as const,
     };
     let services = await startSupabaseServices(options);
     try {

@@ -9,6 +9,7 @@ import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { readMail } from "../../embedded/mail/index.ts";
 import { loadProjectConfig, type ProjectConfig } from "../../embedded/project-config.ts";
 import type { CrossrefSetup } from "../../embedded/crossref-setup.ts";
+import type { GatewayConfigInput } from "../../gateway/app/env.ts";
 import type { AdminContext } from "../../scripts/admin/context.ts";
 import { startSupabaseServices, type RunningServices } from "../../embedded/stack.ts";
 import { createTestDatabase } from "./database.ts";
@@ -53,6 +54,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     config,
     functionsDir: options.functionsDir,
     crossref: options.crossref,
+    // Job and request logs only when asked for (LOG_LEVEL=info npm test); warnings always.
+    logLevel: (process.env.LOG_LEVEL as GatewayConfigInput["logLevel"]) ?? "warn",
   });
   const admin = createClient(services.supabaseUrl, services.keys.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false },
