@@ -4,15 +4,13 @@
 import { createHmac } from "node:crypto";
 import path from "node:path";
 import postgres from "postgres";
-import { serve } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
-import type { Hono } from "hono";
 import { createAuthApp } from "./auth/index.ts";
 import { createSupabaseApi } from "./api.ts";
 import { CROSSREF_DOUBLE_PATH, type CrossrefSetup } from "./crossref-setup.ts";
 import { createFunctionsApp } from "./functions/index.ts";
 import { deriveProjectKeys, loadOrCreateJwtSecret, type ProjectKeys } from "./keys.ts";
 import { createMailer, type Mailer } from "./mail/index.ts";
+import { serveApp } from "./net.ts";
 import { applyBootstrap, applyMigrations, PROJECT_ROOT } from "./migrations.ts";
 import { loadProjectConfig, type ProjectConfig } from "./project-config.ts";
 import { setAuthenticatorPassword } from "./authenticator.ts";
@@ -62,7 +60,7 @@ export async function startSupabaseServices(options: ServicesOptions): Promise<R
   const sql = postgres(options.adminUrl, { max: 10, onnotice: () => {} });
 
   const mailer = createMailer({ sql, smtpUrl: options.smtpUrl });
-  const api = await listen(host, options.apiPort ?? 0, (origin) => {
+  const api = await serveApp(host, options.apiPort ?? 0, (origin) => {
     const app = createSupabaseApi({
       auth: createAuthApp({ sql, jwtSecret: options.jwtSecret, externalUrl: `${origin}/auth/v1`, settings: config.auth, mailer }),
       storage: createStorageApp({
@@ -185,31 +183,4 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     await pg.stop();
     throw error;
   }
-}
-
-async function listen(
-  host: string,
-  port: number,
-  build: (origin: string) => Hono,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  // The app needs its own origin (for e-mail links and signed URLs), known only once bound.
-  let app: Hono | undefined;
-  const server = serve({
-    fetch: (request, env) => app!.fetch(request, env),
-    hostname: host,
-    port,
-    // Node ends requests after 5 minutes by default; a multi-GB upload to a signed URL takes longer.
-    serverOptions: { requestTimeout: 0 },
-  });
-  const address = await new Promise<AddressInfo>((resolve) => server.once("listening", () => resolve(server.address() as AddressInfo)));
-  const url = `http://${host}:${address.port}`;
-  app = build(url);
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      }),
-  };
 }
