@@ -77,17 +77,27 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const gateway = await startGateway(config);
-  const stop = () =>
-    gateway.close().then(
+  stopOnSignals(() => gateway.close());
+}
+
+/**
+ * On SIGINT or SIGTERM: stop, then exit 0 (1 if stopping failed). The handlers run once, so a
+ * second Ctrl-C falls through to Node's default and ends a stuck shutdown at once.
+ */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping: Promise<void> | undefined;
+  const handler = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping…`);
+    stopping ??= stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
         process.exit(1);
       },
     );
-  // once: a second Ctrl-C falls through to Node's default and ends the process at once.
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();

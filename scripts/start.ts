@@ -6,14 +6,14 @@ import { crossrefFromEnvironment, describeCrossref, localCrossrefDouble } from "
 import { startEmbeddedStack, type EmbeddedStack } from "../embedded/stack.ts";
 import { PROJECT_ROOT } from "../embedded/migrations.ts";
 import { parseGatewayEnv } from "../gateway/app/env.ts";
-import { startGateway } from "../gateway/server.ts";
+import { startGateway, stopOnSignals } from "../gateway/server.ts";
 
 const began = performance.now();
 
 if (process.env.SUPABASE_URL) {
   const gateway = await startGateway(parseGatewayEnv(process.env));
   console.log(`NDI Cloud gateway for ${process.env.SUPABASE_URL}\n  NDI_CLOUD_URL=${gateway.url}`);
-  onShutdown(() => gateway.close());
+  stopOnSignals(() => gateway.close());
 } else {
   const dataDir = path.resolve(PROJECT_ROOT, process.env.NDI_DATA_DIR ?? ".data");
   // Publishing registers DOIs at the local Crossref double unless a Crossref account is configured.
@@ -28,7 +28,7 @@ if (process.env.SUPABASE_URL) {
     crossref,
   });
   printBanner(stack, dataDir, performance.now() - began, describeCrossref(crossref, stack.supabaseUrl));
-  onShutdown(() => stack.stop());
+  stopOnSignals(() => stack.stop());
 }
 
 function printBanner(stack: EmbeddedStack, dataDir: string, startupMs: number, crossref: string): void {
@@ -63,22 +63,4 @@ function optionalPort(name: string): number | undefined {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
   return port;
-}
-
-function onShutdown(stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
 }
