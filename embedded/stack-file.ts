@@ -2,6 +2,7 @@
 // `npm run admin` and `npm run db:migrate` reach it without env vars.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PROJECT_ROOT } from "./migrations.ts";
 
 export interface StackFile {
   supabaseUrl: string;
@@ -11,6 +12,11 @@ export interface StackFile {
   serviceRoleKey: string;
   jwtSecret: string;
   pid: number;
+}
+
+/** The embedded stack's data directory: NDI_DATA_DIR, else .data in the project. */
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(PROJECT_ROOT, env.NDI_DATA_DIR ?? ".data");
 }
 
 const stackFilePath = (dataDir: string) => path.join(dataDir, "stack.json");

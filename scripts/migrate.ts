@@ -3,10 +3,10 @@
 // for hosted projects), otherwise against the embedded cluster in the data directory.
 import path from "node:path";
 import postgres from "postgres";
-import { applyBootstrap, applyMigrations, listAppliedMigrations, PROJECT_ROOT } from "../embedded/migrations.ts";
+import { applyBootstrap, applyMigrations, listAppliedMigrations } from "../embedded/migrations.ts";
 import { startEmbeddedPostgres } from "../embedded/postgres.ts";
 import { loadProjectConfig } from "../embedded/project-config.ts";
-import { readStackFile } from "../embedded/stack-file.ts";
+import { readStackFile, resolveDataDir } from "../embedded/stack-file.ts";
 
 async function migrate(url: string, bootstrap: boolean): Promise<void> {
   const sql = postgres(url, { max: 3, onnotice: () => {} });
@@ -21,7 +21,7 @@ async function migrate(url: string, bootstrap: boolean): Promise<void> {
   }
 }
 
-const dataDir = path.resolve(PROJECT_ROOT, process.env.NDI_DATA_DIR ?? ".data");
+const dataDir = resolveDataDir();
 if (process.env.DATABASE_URL) {
   await migrate(process.env.DATABASE_URL, false);
 } else {

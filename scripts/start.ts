@@ -1,10 +1,9 @@
 // `npm start`: with no SUPABASE_URL, the whole embedded stack on this machine; with SUPABASE_URL
 // (a hosted project or `supabase start`), only the gateway, configured from the environment.
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { crossrefFromEnvironment, describeCrossref, localCrossrefDouble } from "../embedded/crossref-setup.ts";
 import { startEmbeddedStack, type EmbeddedStack } from "../embedded/stack.ts";
-import { PROJECT_ROOT } from "../embedded/migrations.ts";
+import { resolveDataDir } from "../embedded/stack-file.ts";
 import { parseGatewayEnv } from "../gateway/app/env.ts";
 import { startGateway, stopOnSignals } from "../gateway/server.ts";
 
@@ -15,7 +14,7 @@ if (process.env.SUPABASE_URL) {
   console.log(`NDI Cloud gateway for ${process.env.SUPABASE_URL}\n  NDI_CLOUD_URL=${gateway.url}`);
   stopOnSignals(() => gateway.close());
 } else {
-  const dataDir = path.resolve(PROJECT_ROOT, process.env.NDI_DATA_DIR ?? ".data");
+  const dataDir = resolveDataDir();
   // Publishing registers DOIs at the local Crossref double unless a Crossref account is configured.
   const crossref = crossrefFromEnvironment(process.env) ?? localCrossrefDouble();
   const stack = await startEmbeddedStack({

@@ -1,11 +1,9 @@
 // How admin commands reach the project: a running embedded stack (found through its stack file),
 // or a hosted project / `supabase start` given by SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY and
 // DATABASE_URL. Commands get a service-role supabase-js client and a postgres.js pool.
-import path from "node:path";
 import postgres from "postgres";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import { PROJECT_ROOT } from "../../embedded/migrations.ts";
-import { readStackFile } from "../../embedded/stack-file.ts";
+import { readStackFile, resolveDataDir } from "../../embedded/stack-file.ts";
 import { UsageError } from "./command.ts";
 
 export interface AdminContext {
@@ -39,7 +37,7 @@ function resolveTarget(env: NodeJS.ProcessEnv) {
       databaseUrl: env.DATABASE_URL!,
     };
   }
-  const dataDir = path.resolve(PROJECT_ROOT, env.NDI_DATA_DIR ?? ".data");
+  const dataDir = resolveDataDir(env);
   const stack = readStackFile(dataDir);
   if (!stack) {
     throw new UsageError(
